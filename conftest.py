@@ -1,0 +1,36 @@
+"""Shared personas (STYLE.md §16) and fixtures for every app's tests."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import make_personas
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets its own media folder and an empty cache (the database is rolled back anyway)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # only this worker's keys: the prefix is per xdist worker
+    else:
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def personas(db):
+    """alice (learner), mo (mentor), lee (L&D curator), ada (admin), gus (guest), olly (outsider),
+    with a space 'team' that alice, mo and gus belong to (mo owns it) and a space 'elsewhere' of olly's."""
+    return make_personas()
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

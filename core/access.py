@@ -1,0 +1,209 @@
+"""Who may see, edit and administer what: the one place that decides.
+
+Every list, search result, feed, API response, export and e-mail goes through these functions.
+Anything a person may not see answers 404 (see ``get_visible_or_404``), never 403, so that the
+existence of private things does not leak.
+
+Rules:
+- Anonymous visitors see only items made public on the web, and only when the site allows it.
+- Guests (contractors, partner staff) see their own items, items shared with them by name, and
+  items of the spaces they belong to; never organisation-wide content.
+- Members see their own items, items shared with them, organisation-wide and public items, and
+  items restricted to the members of spaces they belong to.
+- Site admins see everything except other people's private items.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from core.models import Item, SiteConfig, Visibility
+
+SPACE_ADMIN_ROLES = ("owner", "moderator")
+
+
+def is_site_admin(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "role", "") == "admin"))
+
+
+def is_guest(user) -> bool:
+    return bool(user.is_authenticated and getattr(user, "role", "") == "guest")
+
+
+def space_roles(user) -> dict[int, str]:
+    """The person's active space memberships as {space_id: role}, loaded once per request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_space_roles", None)
+    if cached is None:
+        from spaces.models import Membership
+
+        cached = dict(
+            Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values_list("space_id", "role")
+        )
+        user._space_roles = cached
+    return cached
+
+
+def forget_space_roles(user) -> None:
+    """Drop the per-request cache after a membership changes."""
+    user.__dict__.pop("_space_roles", None)
+
+
+def _my_space_ids(user):
+    from spaces.models import Membership
+
+    return Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("space_id")
+
+
+def _public_web() -> bool:
+    return SiteConfig.load().public_web
+
+
+def item_filter(user) -> Q:
+    """A filter on Item selecting what ``user`` may see (deleted items excluded separately)."""
+    if not user.is_authenticated:
+        return Q(visibility=Visibility.PUBLIC) if _public_web() else Q(pk__in=[])
+    shared = Q(pk__in=Item.shared_with.through.objects.filter(user_id=user.pk).values("item_id"))
+    mine = Q(owner_id=user.pk) | (Q(visibility=Visibility.PEOPLE) & shared)
+    in_my_spaces = Q(space_id__in=_my_space_ids(user))
+    if is_site_admin(user):
+        return ~Q(visibility=Visibility.PRIVATE) | Q(owner_id=user.pk)
+    if is_guest(user):
+        return (
+            mine
+            | (Q(visibility__in=[Visibility.SPACE, Visibility.ORGANISATION]) & in_my_spaces)
+            | Q(visibility=Visibility.PUBLIC)
+        )
+    return (
+        mine
+        | Q(visibility__in=[Visibility.ORGANISATION, Visibility.PUBLIC])
+        | (Q(visibility=Visibility.SPACE) & in_my_spaces)
+    )
+
+
+def space_filter(user) -> Q:
+    """A filter on Space selecting the spaces ``user`` may see."""
+    from spaces.models import Membership, Space
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_site_admin(user):
+        return Q()
+    involved = Q(
+        pk__in=Membership.objects.filter(user=user).exclude(state=Membership.State.REQUESTED).values("space_id")
+    )
+    if is_guest(user):
+        return involved
+    return Q(visibility__in=[Space.Visibility.OPEN, Space.Visibility.ORGANISATION]) | involved
+
+
+def person_filter(user) -> Q:
+    """A filter on User selecting the people ``user`` may see in the directory."""
+    from spaces.models import Membership
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_guest(user):
+        shared_spaces = _my_space_ids(user)
+        return Q(pk=user.pk) | Q(
+            is_active=True,
+            pk__in=Membership.objects.filter(space_id__in=shared_spaces, state=Membership.State.ACTIVE).values(
+                "user_id"
+            ),
+        )
+    return Q(is_active=True)
+
+
+def can_view(user, obj) -> bool:
+    from people.models import User
+    from spaces.models import Space
+
+    if isinstance(obj, Item):
+        return _can_view_item(user, obj)
+    if isinstance(obj, Space):
+        return _can_view_space(user, obj)
+    if isinstance(obj, User):
+        return type(obj).objects.filter(person_filter(user), pk=obj.pk).exists()
+    raise TypeError(f"No access rule for {type(obj).__name__}")
+
+
+def _can_view_item(user, item: Item) -> bool:
+    if item.deleted_at is not None:
+        return False
+    if not user.is_authenticated:
+        return item.visibility == Visibility.PUBLIC and _public_web()
+    if item.owner_id == user.pk:
+        return True
+    if is_site_admin(user):
+        return item.visibility != Visibility.PRIVATE
+    vis = item.visibility
+    if vis == Visibility.PRIVATE:
+        return False
+    if vis == Visibility.PEOPLE:
+        return item.shared_with.filter(pk=user.pk).exists()
+    in_space = item.space_id is not None and item.space_id in space_roles(user)
+    if vis == Visibility.SPACE:
+        return in_space
+    if vis == Visibility.ORGANISATION:
+        return in_space if is_guest(user) else True
+    return True  # public
+
+
+def _can_view_space(user, space) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_site_admin(user):
+        return True
+    from spaces.models import Membership
+
+    if space.visibility != space.Visibility.INVITE_ONLY and not is_guest(user):
+        return True
+    return Membership.objects.filter(space=space, user=user).exclude(state=Membership.State.REQUESTED).exists()
+
+
+def can_edit(user, obj) -> bool:
+    if not user.is_authenticated:
+        return False
+    if isinstance(obj, Item):
+        if not can_view(user, obj):
+            return False
+        return obj.owner_id == user.pk or can_admin(user, obj)
+    return can_admin(user, obj)
+
+
+def can_admin(user, obj) -> bool:
+    from people.models import User
+    from spaces.models import Space
+
+    if not user.is_authenticated:
+        return False
+    if isinstance(obj, Item):
+        if obj.owner_id == user.pk:
+            return True
+        if is_site_admin(user):
+            return obj.visibility != Visibility.PRIVATE
+        return obj.space_id is not None and space_roles(user).get(obj.space_id) in SPACE_ADMIN_ROLES
+    if isinstance(obj, Space):
+        return is_site_admin(user) or space_roles(user).get(obj.pk) in SPACE_ADMIN_ROLES
+    if isinstance(obj, User):
+        return obj.pk == user.pk or is_site_admin(user)
+    raise TypeError(f"No access rule for {type(obj).__name__}")
+
+
+def can_create_in(user, space) -> bool:
+    """May ``user`` add items to ``space`` (or to their own area when ``space`` is None)?"""
+    if not user.is_authenticated:
+        return False
+    if space is None:
+        return True
+    return space.pk in space_roles(user) or is_site_admin(user)
+
+
+def get_visible_or_404(user, queryset, **lookup):
+    """Fetch one object the person may see; anything else, missing or hidden, is a 404."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not can_view(user, obj):
+        raise Http404("Not found")
+    return obj

@@ -1,0 +1,241 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from core.queries import ItemQuerySet
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    PEOPLE = "people", "Named people"
+    SPACE = "space", "Space members"
+    ORGANISATION = "organisation", "Everyone in the organisation"
+    PUBLIC = "public", "Public on the web"
+
+
+class ItemKind(models.TextChoices):
+    FILE = "file", "File"
+
+
+class SiteConfig(models.Model):
+    """The one row of site-wide settings that admins change in the app."""
+
+    class SignupMode(models.TextChoices):
+        OPEN = "open", "Anyone may sign up"
+        DOMAINS = "domains", "Only e-mail addresses from the allowed domains"
+        INVITATION = "invitation", "Only people who were invited"
+
+    name = models.CharField(max_length=80, default="Watercooler")
+    logo = models.ImageField(upload_to="site/", blank=True)
+    accent_colour = models.CharField(max_length=7, default="#0f766e", help_text="A hex colour such as #0f766e.")
+    signup_mode = models.CharField(max_length=12, choices=SignupMode.choices, default=SignupMode.OPEN)
+    allowed_domains = models.TextField(blank=True, help_text="One e-mail domain per line.")
+    public_web = models.BooleanField(default=False, help_text="Allow items to be made public on the web.")
+
+    CACHE_KEY = "siteconfig"
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="siteconfig_singleton")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "SiteConfig":
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(id=1)
+            cache.set(cls.CACHE_KEY, obj, 300)
+        return obj
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.allowed_domains.split() if d.strip()]
+
+
+class Tag(models.Model):
+    """A free label on items, shared across kinds."""
+
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:60]
+        super().save(*args, **kwargs)
+
+
+class Item(models.Model):
+    """Anything a person can learn from; each kind adds a detail model keyed one-to-one to it."""
+
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items")
+    space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.ORGANISATION)
+    shared_with = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="shared_items")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="items")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "-created"]),
+            models.Index(fields=["space", "-created"]),
+            models.Index(fields=["owner", "-created"]),
+            models.Index(fields=["visibility", "-created"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(visibility="space") | models.Q(space__isnull=False),
+                name="item_space_visibility_needs_space",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("core:item", args=[self.pk])
+
+    @property
+    def rating_mean(self) -> float | None:
+        return self.rating_sum / self.rating_count if self.rating_count else None
+
+    @property
+    def detail(self):
+        """The kind's own model (``File`` for a file item)."""
+        return getattr(self, self.kind, None)
+
+
+class Activity(models.Model):
+    """Something a person did: the stream, notifications, records and analytics all read these."""
+
+    class Verb(models.TextChoices):
+        JOINED = "joined", "joined"
+        LEFT = "left", "left"
+        REQUESTED = "requested", "asked to join"
+        INVITED = "invited", "invited"
+        APPROVED = "approved", "approved"
+        CREATED = "created", "created"
+        SHARED = "shared", "shared"
+        UPDATED = "updated", "updated"
+        DELETED = "deleted", "deleted"
+        DOWNLOADED = "downloaded", "downloaded"
+        MENTIONED = "mentioned", "mentioned"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="activities")
+    space = models.ForeignKey(
+        "spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The person acted upon, e.g. the one invited.",
+    )
+    created = models.DateTimeField(default=timezone.now)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["-created"]),
+            models.Index(fields=["actor", "-created"]),
+            models.Index(fields=["space", "-created"]),
+            models.Index(fields=["item", "-created"]),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_verb_display()} {self.item or self.space or self.target or ''}".strip()
+
+
+class Watch(models.Model):
+    """A person following a space or an item so that its changes notify them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches")
+    space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="watches")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="watches")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(space__isnull=True) ^ models.Q(item__isnull=True), name="watch_space_xor_item"
+            ),
+            models.UniqueConstraint(fields=["user", "space"], name="watch_unique_space"),
+            models.UniqueConstraint(fields=["user", "item"], name="watch_unique_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} watches {self.space or self.item}"
+
+
+class Notification(models.Model):
+    """An activity delivered to one person in the app (and by e-mail, as they prefer)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30)
+    created = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digest_pending = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created"]),
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["digest_pending", "recipient"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["recipient", "activity"], name="notification_once")]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one type of notification delivered."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", "In the app only"
+        EMAIL = "email", "In the app and by e-mail at once"
+        DIGEST = "digest", "In the app and in a daily e-mail digest"
+        OFF = "off", "Off"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} → {self.channel}"

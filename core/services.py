@@ -1,0 +1,86 @@
+"""Writes shared by every item kind: items, tags, activities, watches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from core.models import Activity, Item, Tag, Watch
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed as 'python, data science' or '#python #data'."""
+    names = []
+    for part in text.replace("#", ",").split(","):
+        name = " ".join(part.split())[:60]
+        if name and slugify(name) and name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    return names
+
+
+def set_tags(*, item: Item, names: Iterable[str]) -> None:
+    tags = []
+    for name in names:
+        slug = slugify(name)[:60]
+        if not slug:
+            continue
+        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+        tags.append(tag)
+    item.tags.set(tags)
+
+
+def record_activity(*, actor, verb: str, item=None, space=None, target=None, extra=None) -> Activity:
+    """Write an activity and, once the transaction commits, queue its fan-out."""
+    from core.tasks import fan_out_activity
+
+    if space is None and item is not None:
+        space = item.space
+    activity = Activity.objects.create(actor=actor, verb=verb, item=item, space=space, target=target, extra=extra or {})
+    transaction.on_commit(lambda: fan_out_activity.enqueue(activity.pk))
+    return activity
+
+
+@transaction.atomic
+def create_item(
+    *,
+    owner,
+    kind: str,
+    title: str,
+    summary: str = "",
+    space=None,
+    visibility: str,
+    tags: Iterable[str] = (),
+    shared_with: Iterable = (),
+) -> Item:
+    item = Item.objects.create(
+        owner=owner, kind=kind, title=title.strip(), summary=summary.strip(), space=space, visibility=visibility
+    )
+    set_tags(item=item, names=tags)
+    if shared_with:
+        item.shared_with.set(shared_with)
+    return item
+
+
+@transaction.atomic
+def update_item(
+    *, item: Item, title: str, summary: str, visibility: str, tags: Iterable[str], shared_with=None
+) -> Item:
+    item.title = title.strip()
+    item.summary = summary.strip()
+    item.visibility = visibility
+    item.save()
+    set_tags(item=item, names=tags)
+    if shared_with is not None:
+        item.shared_with.set(shared_with)
+    return item
+
+
+def watch(*, user, space=None, item=None) -> Watch:
+    watch, _ = Watch.objects.get_or_create(user=user, space=space, item=item)
+    return watch
+
+
+def unwatch(*, user, space=None, item=None) -> None:
+    Watch.objects.filter(user=user, space=space, item=item).delete()

@@ -1,0 +1,59 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.access import get_visible_or_404
+from core.forms import BrowseForm
+from core.kinds import item_view
+from core.models import Item
+from lib.htmx import render_page
+from lib.pagination import paginate
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means not healthy
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def item(request, pk: int):
+    """The permalink of every item kind: show it through the kind's own page."""
+    obj = get_visible_or_404(request.user, Item.objects.select_related("owner", "space"), pk=pk)
+    return item_view(obj.kind)(request, obj)
+
+
+@login_required
+def browse(request):
+    from spaces.models import Space
+
+    form = BrowseForm(request.GET)
+    items = Item.objects.visible_to(request.user).with_cards().order_by("-created", "-pk")
+    space = owner = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["space"]:
+            space = Space.objects.visible_to(request.user).filter(slug=data["space"]).first()
+        if data["owner"]:
+            owner = get_user_model().objects.visible_to(request.user).filter(username=data["owner"]).first()
+        items = items.filter_browse(kind=data["kind"], tag=data["tag"], space=space, owner=owner)
+        if (data["space"] and space is None) or (data["owner"] and owner is None):
+            items = items.none()
+    page = paginate(items, request, per_page=24)
+    return render_page(
+        request, "core/browse.html", {"form": form, "page": page, "space": space, "owner": owner}, partial="results"
+    )
+
+
+@require_GET
+def minimal(request):
+    """The benchmark's ceiling: the least work the stack can do for a request."""
+    return HttpResponse("ok", content_type="text/plain")

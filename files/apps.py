@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class FilesConfig(AppConfig):
+    name = "files"
+    verbose_name = "Files: documents, images, audio and video"
+
+    def ready(self):
+        from core.kinds import register_item_kind
+        from files.views import file_item
+
+        register_item_kind("file", view=file_item, detail_relation="file")
