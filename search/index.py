@@ -64,3 +64,13 @@ def index_activity_subject(activity) -> None:
         index_item(activity.item)
     elif activity.space_id and activity.verb in ("created", "updated"):
         index_space(activity.space)
+
+
+def schedule_index(obj) -> None:
+    """Reindex a person, space or item once the current transaction commits (in the background)."""
+    from django.db import transaction
+
+    from search.tasks import reindex
+
+    kind = {"Item": "item", "User": "person", "Space": "space"}[type(obj).__name__]
+    transaction.on_commit(lambda: reindex.enqueue(kind, obj.pk))
