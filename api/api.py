@@ -45,9 +45,27 @@ def bad_input(request, exc):
 
 
 def mount_routers() -> None:
+    from api.tokens import router as tokens_router
     from core.api import router as items_router
+    from home.api import router as notifications_router
 
     api.add_router("/items/", items_router, tags=["items"])
+    from people.api import router as people_router
+    from people.api import skills_router
+
+    api.add_router("/people/", people_router, tags=["people"])
+    api.add_router("/skills/", skills_router, tags=["skills"])
+    from files.api import router as files_router
+
+    api.add_router("/files/", files_router, tags=["files"])
+    api.add_router("/notifications/", notifications_router, tags=["notifications"])
+    api.add_router("/tokens/", tokens_router, tags=["tokens"])
+    from spaces.api import router as spaces_router
+
+    api.add_router("/spaces/", spaces_router, tags=["spaces"])
+    from search.api import router as search_router
+
+    api.add_router("/search/", search_router, tags=["search"])
 
 
 mount_routers()

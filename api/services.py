@@ -2,19 +2,27 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from api.models import ApiToken
 
 PREFIX = "wc_"
+NAME_MAX = 80
+MAX_ACTIVE = 50
 
 
 def create_token(*, user, name: str) -> tuple[ApiToken, str]:
     """Make a token and return it with its secret, which is never stored and cannot be shown again."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the token a name, such as the script or tool that will use it.")
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"Keep the name to {NAME_MAX} characters or fewer.")
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE:
+        raise ValidationError(f"You already have {MAX_ACTIVE} active tokens; revoke one you no longer use first.")
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name.strip() or "Token", prefix=secret[:10], digest=ApiToken.digest_of(secret)
-    )
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=ApiToken.digest_of(secret))
     return token, secret
 
 
@@ -25,6 +33,9 @@ def revoke_token(*, token: ApiToken) -> None:
 
 
 def user_for_secret(secret: str):
+    """The active owner of an unrevoked token with this secret, or None."""
+    if not secret.startswith(PREFIX):
+        return None
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, user__is_active=True)

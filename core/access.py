@@ -116,6 +116,41 @@ def person_filter(user) -> Q:
     return Q(is_active=True)
 
 
+# The Item columns item_filter reads, and where SearchDocument keeps its copy of each. A rule that
+# starts reading another column raises KeyError in search_document_filter instead of leaking.
+SEARCH_DOCUMENT_ITEM_COLUMNS = {
+    "pk": "item_id",
+    "owner_id": "item_owner_id",
+    "visibility": "item_visibility",
+    "space_id": "item_space_id",
+}
+
+
+def _relocate(q: Q, columns: dict[str, str]) -> Q:
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            moved.children.append(_relocate(child, columns))
+        else:
+            lookup, value = child
+            name, sep, rest = lookup.partition("__")
+            moved.children.append((columns[name] + sep + rest, value))
+    return moved
+
+
+def search_document_filter(user) -> Q:
+    """A filter on SearchDocument selecting what ``user`` may find: item_filter applied to the
+    document's copies of the item's columns, and the space and person rules as they are."""
+    from people.models import User
+    from spaces.models import Space
+
+    items = Q(kind="item") & _relocate(item_filter(user), SEARCH_DOCUMENT_ITEM_COLUMNS)
+    spaces = Q(kind="space", space_id__in=Space.objects.filter(space_filter(user)).values("pk"))
+    people = Q(kind="person", person_id__in=User.objects.filter(person_filter(user)).values("pk"))
+    return items | spaces | people
+
+
 def can_view(user, obj) -> bool:
     from people.models import User
     from spaces.models import Space

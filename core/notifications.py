@@ -1,25 +1,36 @@
-"""Who hears about an activity, and how: in the app, by e-mail now, in a daily digest, or not at all."""
+"""Who hears about an activity, and how: in the app, by e-mail now, in a daily digest, or not at all.
+
+``deliver`` runs in the background from ``core.tasks.fan_out_activity``. The pages, the API and the
+digest read notifications through ``visible_notifications`` so nobody is shown the title of
+something they may no longer see.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Activity, Notification, NotificationPreference, Watch
+from core.models import Activity, Item, Notification, NotificationPreference, SiteConfig, Watch
+
+Channel = NotificationPreference.Channel
 
 # Notification types, what each says in the preferences page, and its default channel.
 KINDS = {
-    "invited": ("Someone invites me to a space", NotificationPreference.Channel.EMAIL),
-    "join_request": ("Someone asks to join a space I run", NotificationPreference.Channel.EMAIL),
-    "member_joined": ("Someone joins a space I run", NotificationPreference.Channel.IN_APP),
-    "request_approved": ("My request to join a space is approved", NotificationPreference.Channel.IN_APP),
-    "new_in_space": ("Something new in a space I watch", NotificationPreference.Channel.DIGEST),
-    "item_changed": ("A change to something I watch", NotificationPreference.Channel.DIGEST),
-    "mentioned": ("Someone mentions me", NotificationPreference.Channel.EMAIL),
+    "invited": ("Someone invites me to a space", Channel.EMAIL),
+    "join_request": ("Someone asks to join a space I run", Channel.EMAIL),
+    "member_joined": ("Someone joins a space I run", Channel.IN_APP),
+    "request_approved": ("My request to join a space is approved", Channel.IN_APP),
+    "new_in_space": ("Something new in a space I watch", Channel.DIGEST),
+    "item_changed": ("A change to something I watch", Channel.DIGEST),
+    "mentioned": ("Someone mentions me", Channel.EMAIL),
 }
+
+DIGEST_LIMIT = 200
 
 
 def recipients(activity: Activity) -> list[tuple[object, str]]:
@@ -28,26 +39,28 @@ def recipients(activity: Activity) -> list[tuple[object, str]]:
     from spaces.models import Membership
 
     verb = activity.verb
+    item = activity.item
     out: list[tuple[object, str]] = []
     if verb == Activity.Verb.INVITED and activity.target:
         out.append((activity.target, "invited"))
     elif verb == Activity.Verb.APPROVED and activity.target:
         out.append((activity.target, "request_approved"))
     elif verb == Activity.Verb.MENTIONED and activity.target:
-        out.append((activity.target, "mentioned"))
+        # A mention inside something the person cannot open would only leak its title.
+        if item is None or can_view(activity.target, item):
+            out.append((activity.target, "mentioned"))
     elif verb in (Activity.Verb.JOINED, Activity.Verb.REQUESTED) and activity.space_id:
         kind = "member_joined" if verb == Activity.Verb.JOINED else "join_request"
         admins = Membership.objects.filter(
             space_id=activity.space_id, state=Membership.State.ACTIVE, role__in=SPACE_ADMIN_ROLES
         ).select_related("user")
         out.extend((m.user, kind) for m in admins)
-    elif verb in (Activity.Verb.CREATED, Activity.Verb.SHARED, Activity.Verb.UPDATED) and activity.item_id:
-        kind = "new_in_space" if verb != Activity.Verb.UPDATED else "item_changed"
-        watchers = Watch.objects.filter(item_id=activity.item_id).select_related("user")
-        if verb != Activity.Verb.UPDATED and activity.space_id:
-            watchers = Watch.objects.filter(space_id=activity.space_id).select_related("user")
-        item = activity.item
-        out.extend((w.user, kind) for w in watchers if can_view(w.user, item))
+    elif verb in (Activity.Verb.CREATED, Activity.Verb.SHARED) and item is not None and activity.space_id:
+        watchers = Watch.objects.filter(space_id=activity.space_id).select_related("user")
+        out.extend((w.user, "new_in_space") for w in watchers if can_view(w.user, item))
+    elif verb == Activity.Verb.UPDATED and item is not None:
+        watchers = Watch.objects.filter(item_id=item.pk).select_related("user")
+        out.extend((w.user, "item_changed") for w in watchers if can_view(w.user, item))
     seen = set()
     unique = []
     for user, kind in out:
@@ -57,31 +70,54 @@ def recipients(activity: Activity) -> list[tuple[object, str]]:
     return unique
 
 
-def channel_for(user, kind: str) -> str:
-    pref = NotificationPreference.objects.filter(user=user, kind=kind).values_list("channel", flat=True).first()
-    return pref or KINDS[kind][1]
+def channels_for(pairs: list[tuple[object, str]]) -> list[str]:
+    """The channel for each (person, type) pair, their own choice or the default, in one query."""
+    chosen = {
+        (user_id, kind): channel
+        for user_id, kind, channel in NotificationPreference.objects.filter(
+            user_id__in=[user.pk for user, _ in pairs]
+        ).values_list("user_id", "kind", "channel")
+    }
+    return [chosen.get((user.pk, kind), KINDS[kind][1]) for user, kind in pairs]
 
 
+def preferences_of(user) -> dict[str, str]:
+    """Every notification type with the channel this person gets it by."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
+    return {kind: chosen.get(kind, default) for kind, (_, default) in KINDS.items()}
+
+
+@transaction.atomic
 def deliver(activity: Activity) -> list[Notification]:
     """Create the in-app notifications for an activity and queue any immediate e-mails."""
     from core.tasks import send_notification_email
 
     made = []
-    for user, kind in recipients(activity):
-        channel = channel_for(user, kind)
-        if channel == NotificationPreference.Channel.OFF:
+    pairs = recipients(activity)
+    for (user, kind), channel in zip(pairs, channels_for(pairs), strict=True):
+        if channel == Channel.OFF:
             continue
         note, created = Notification.objects.get_or_create(
             recipient=user,
             activity=activity,
-            defaults={"kind": kind, "digest_pending": channel == NotificationPreference.Channel.DIGEST},
+            defaults={"kind": kind, "digest_pending": channel == Channel.DIGEST and bool(user.email)},
         )
         if not created:
             continue
         made.append(note)
-        if channel == NotificationPreference.Channel.EMAIL and user.email:
+        if channel == Channel.EMAIL and user.email:
             transaction.on_commit(lambda pk=note.pk: send_notification_email.enqueue(pk))
     return made
+
+
+def visible_notifications(user):
+    """The person's notifications, without those about items they may no longer see."""
+    visible_items = Item.objects.visible_to(user).values("pk")
+    return (
+        Notification.objects.filter(recipient=user)
+        .filter(Q(activity__item__isnull=True) | Q(activity__item__in=visible_items))
+        .select_related("activity__actor", "activity__item", "activity__space", "activity__target")
+    )
 
 
 def describe(note: Notification) -> str:
@@ -94,7 +130,7 @@ def describe(note: Notification) -> str:
     if a.verb == Activity.Verb.APPROVED:
         return f"{a.actor.name} let you into {a.space}"
     if a.verb == Activity.Verb.MENTIONED:
-        return f"{a.actor.name} mentioned you in {what}"
+        return f"{a.actor.name} mentioned you in {what}" if what else f"{a.actor.name} mentioned you"
     if a.verb == Activity.Verb.JOINED:
         return f"{a.actor.name} joined {a.space}"
     where = f" in {a.space}" if a.space_id and a.item_id else ""
@@ -110,34 +146,58 @@ def link(note: Notification) -> str:
     return a.actor.get_absolute_url()
 
 
-def send_email(note: Notification) -> None:
-    if note.emailed_at is not None or not note.recipient.email:
-        return
+def _subject(text: str) -> str:
+    # Titles are typed by people; a newline in a header would make send_mail refuse the message.
+    line = " ".join(f"[{SiteConfig.load().name}] {text}".split())
+    return line if len(line) <= 150 else line[:149] + "…"
+
+
+def send_email(note: Notification) -> bool:
+    """E-mail one notification now; False when it was already sent or cannot be."""
+    if note.emailed_at is not None or not note.recipient.email or not note.recipient.is_active:
+        return False
     text = describe(note)
     body = render_to_string(
         "core/email/notification.txt",
         {
             "text": text,
             "url": settings.SITE_URL + link(note),
-            "prefs_url": settings.SITE_URL + "/settings/notifications/",
+            "prefs_url": settings.SITE_URL + reverse("settings:notifications"),
         },
     )
-    send_mail(f"[Watercooler] {text}", body, None, [note.recipient.email])
+    send_mail(_subject(text), body, None, [note.recipient.email])
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    return True
 
 
 def send_digest(user) -> int:
-    """E-mail one person the notifications waiting for their digest; returns how many it held."""
-    pending = list(
-        Notification.objects.filter(recipient=user, digest_pending=True)
-        .select_related("activity__actor", "activity__item", "activity__space")
-        .order_by("created")[:200]
-    )
-    if not pending:
-        return 0
-    lines = [(describe(n), settings.SITE_URL + link(n)) for n in pending]
-    body = render_to_string("core/email/digest.txt", {"user": user, "lines": lines})
-    if user.email:
-        send_mail(f"[Watercooler] Your daily digest: {len(lines)} updates", body, None, [user.email])
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digest_pending=False, emailed_at=timezone.now())
-    return len(pending)
+    """E-mail one person the notifications waiting for their digest; returns how many it listed."""
+    cutoff = timezone.now()
+    waiting = Notification.objects.filter(recipient=user, digest_pending=True, created__lte=cutoff)
+    pending = []
+    if user.email and user.is_active:
+        pending = list(
+            visible_notifications(user)
+            .filter(pk__in=waiting.values("pk"))
+            .order_by("created", "pk")[: DIGEST_LIMIT + 1]
+        )
+    if pending:
+        shown = pending[:DIGEST_LIMIT]
+        lines = [(describe(n), settings.SITE_URL + link(n)) for n in shown]
+        body = render_to_string(
+            "core/email/digest.txt",
+            {
+                "user": user,
+                "lines": lines,
+                "more": len(pending) > DIGEST_LIMIT,
+                "list_url": settings.SITE_URL + reverse("notifications"),
+                "prefs_url": settings.SITE_URL + reverse("settings:notifications"),
+            },
+        )
+        subject = f"Your daily digest: {len(lines)} update{'' if len(lines) == 1 else 's'}"
+        send_mail(_subject(subject), body, None, [user.email])
+        Notification.objects.filter(pk__in=[n.pk for n in shown]).update(emailed_at=timezone.now())
+    # Everything up to the cutoff is done with: sent, beyond the limit (the e-mail points to the
+    # app), about something the person may no longer see, or there is no address to send it to.
+    waiting.update(digest_pending=False)
+    return len(pending[:DIGEST_LIMIT])

@@ -20,17 +20,19 @@ def fan_out_activity(activity_id: int) -> int:
 
 
 @task()
-def send_notification_email(notification_id: int) -> None:
+def send_notification_email(notification_id: int) -> bool:
     note = (
-        Notification.objects.select_related("recipient", "activity__actor", "activity__item", "activity__space")
+        Notification.objects.select_related(
+            "recipient", "activity__actor", "activity__item", "activity__space", "activity__target"
+        )
         .filter(pk=notification_id)
         .first()
     )
-    if note is not None:
-        notifications.send_email(note)
+    return note is not None and notifications.send_email(note)
 
 
 @task()
-def send_daily_digests() -> int:
-    users = get_user_model().objects.filter(notifications__digest_pending=True).distinct()
-    return sum(notifications.send_digest(user) for user in users)
+def send_daily_digests(user_ids: list[int]) -> int:
+    """Send the digest of each person named; ``run_periodic`` decides whose digest is due."""
+    people = get_user_model().objects.filter(pk__in=user_ids)
+    return sum(notifications.send_digest(person) for person in people)

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +10,8 @@ from django.utils.text import slugify
 from people.queries import SkillQuerySet, UserQuerySet
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+# Paths under /people/skills/ that a skill's slug must not take.
+RESERVED_SKILL_SLUGS = {"autocomplete", "import"}
 
 
 class PersonManager(UserManager.from_queryset(UserQuerySet)):
@@ -115,11 +118,24 @@ class Skill(models.Model):
     def get_absolute_url(self):
         return reverse("people:skill", args=[self.slug])
 
+    def clean(self):
+        node, steps = self.parent, 0
+        while node is not None and steps < 10_000:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "A skill cannot sit under itself or one of its narrower skills."})
+            node, steps = node.parent, steps + 1
+        if self.slug in RESERVED_SKILL_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is reserved; choose another slug."})
+
+    @property
+    def alt_label_list(self) -> list[str]:
+        return [label for label in self.alt_labels.splitlines() if label.strip()]
+
 
 def unique_skill_slug(name: str) -> str:
     base = slugify(name)[:190] or "skill"
     slug, n = base, 1
-    while Skill.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SKILL_SLUGS or Skill.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

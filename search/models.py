@@ -21,6 +21,14 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     tags = models.TextField(blank=True)
     updated = models.DateTimeField(auto_now=True)
+    # Copies of the Item columns the access rule reads (core.access.search_document_filter), so a
+    # search filters its matches without joining every one of them to core_item.
+    item_kind = models.CharField(max_length=20, blank=True)
+    item_visibility = models.CharField(max_length=12, blank=True)
+    item_owner = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    item_space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [

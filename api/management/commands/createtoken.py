@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from api.services import create_token
@@ -15,5 +16,10 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username!r}.")
-        _, secret = create_token(user=user, name=name)
+        if not user.is_active:
+            raise CommandError(f"{username!r} is deactivated; their tokens would not work.")
+        try:
+            _, secret = create_token(user=user, name=name)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(secret)

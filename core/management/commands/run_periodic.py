@@ -1,0 +1,53 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from core.tasks import send_daily_digests
+from home.services import claim_due_digests
+
+BATCH = 200
+
+
+class Command(BaseCommand):
+    help = (
+        "Every minute, queue the periodic work that is due: each person's daily e-mail digest at 07:00 "
+        "in their own time zone. Use --once from cron or tests."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run one round and exit.")
+        parser.add_argument("--interval", type=int, default=60, help="Seconds between rounds (default 60).")
+
+    def handle(self, *args, once, interval, **options):
+        if once:
+            self.tick()
+            return
+        self.stopping = False
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        while not self.stopping:
+            started = time.monotonic()
+            close_old_connections()
+            try:
+                self.tick()
+            except Exception as exc:  # a database hiccup must not end the scheduler; retry next round
+                self.stderr.write(f"periodic round failed: {exc!r}")
+            # Sleep in short steps so a stop signal is honoured promptly.
+            while not self.stopping and time.monotonic() - started < interval:
+                time.sleep(1)
+
+    def stop(self, signum, frame):
+        self.stopping = True
+
+    def tick(self) -> None:
+        now = timezone.now()
+        # Claimed before queued: if queueing fails, the notifications stay pending and go out in
+        # the next morning's digest, whereas queueing first could send one digest twice.
+        claimed = claim_due_digests(now=now)
+        for start in range(0, len(claimed), BATCH):
+            send_daily_digests.enqueue(claimed[start : start + BATCH])
+        if claimed:
+            self.stdout.write(f"{now:%Y-%m-%d %H:%M} queued {len(claimed)} digest(s)")
