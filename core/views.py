@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,3 +59,15 @@ def browse(request):
 def minimal(request):
     """The benchmark's ceiling: the least work the stack can do for a request."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def bench_rows(request):
+    """The benchmark's second reference: fifty rows from the ORM through a template, and nothing else.
+
+    It lists titles without the access rule, so it answers only where WATERCOOLER_BENCH is on (bench/run).
+    """
+    if not settings.WATERCOOLER_BENCH:
+        raise Http404("Not found")
+    rows = Item.objects.only("title", "created").order_by("-created", "-pk")[:50]
+    return render(request, "bench/rows.html", {"rows": rows})

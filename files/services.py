@@ -23,7 +23,6 @@ from core.models import Activity, Item, ItemKind, SiteConfig, Visibility
 from core.services import create_item, record_activity, update_item, watch
 from files.models import File
 from lib.uploads import Inspection, inspect_upload
-from search.index import schedule_index
 
 TITLE_MAX = 200
 
@@ -121,7 +120,6 @@ def upload_files(
                 detail.save()
                 watch(user=owner, item=item)
                 record_activity(actor=owner, verb=Activity.Verb.CREATED, item=item)
-                schedule_index(item)
                 items.append(item)
     except BaseException:
         _delete_stored(stored)
@@ -175,7 +173,6 @@ def update_file(
             record_activity(
                 actor=actor, verb=Activity.Verb.UPDATED, item=item, extra={"replaced": True} if fresh else {}
             )
-            schedule_index(item)
     except BaseException:
         _delete_stored(stored)
         raise
@@ -190,7 +187,6 @@ def delete_file(*, item: Item, actor) -> None:
     item.deleted_at = timezone.now()
     item.save(update_fields=["deleted_at"])
     record_activity(actor=actor, verb=Activity.Verb.DELETED, item=item)
-    schedule_index(item)
 
 
 @transaction.atomic
@@ -201,7 +197,6 @@ def restore_file(*, item: Item, actor) -> None:
     item.deleted_at = None
     item.save(update_fields=["deleted_at"])
     record_activity(actor=actor, verb=Activity.Verb.UPDATED, item=item, extra={"restored": True})
-    schedule_index(item)
 
 
 def _check_title(title: str, *, required: bool) -> None:

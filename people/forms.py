@@ -23,9 +23,12 @@ class ProfileForm(forms.Form):
         max_length=200, required=False, help_text="ISO codes separated by commas, e.g. en, pt-BR, es."
     )
     bio = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    interests = forms.CharField(max_length=500, required=False, help_text="What you are curious about.")
+    interests = forms.CharField(
+        max_length=500, required=False, help_text="What you are curious about, e.g. chess, data, sourdough."
+    )
     photo = forms.FileField(
         required=False,
+        label="Upload a new photo",
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         help_text="JPEG, PNG, GIF or WebP. It is cropped to a square.",
     )

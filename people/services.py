@@ -11,13 +11,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.access import can_admin, forget_space_roles, is_guest, is_site_admin
-from core.models import Activity, SiteConfig
-from core.services import record_activity
+from core.access import can_admin, is_guest, is_site_admin
+from core.models import SiteConfig
 from people import images
 from people.languages import normalise_code
 from people.models import RESERVED_SKILL_SLUGS, TIME_ZONES, Invitation, PersonSkill, Site, Skill, User
@@ -317,9 +315,10 @@ def invitation_expired(invitation: Invitation) -> bool:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User, new_account: bool) -> None:
     """Give a person what they were invited to: their role (new accounts only) and the space."""
-    from spaces.models import Membership, Space
+    from spaces import services as spaces_services
+    from spaces.models import Membership
 
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_related("space").select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation was used already.", code="accepted")
     if invitation_expired(invitation):
@@ -330,19 +329,20 @@ def accept_invitation(*, invitation: Invitation, user: User, new_account: bool) 
         user.is_staff = user.is_staff or invitation.role == User.Role.ADMIN
         user.save(update_fields=["role", "is_staff"])
     if invitation.space_id:
-        membership, created = Membership.objects.get_or_create(
-            space_id=invitation.space_id,
-            user=user,
-            defaults={"state": Membership.State.ACTIVE, "invited_by_id": invitation.invited_by_id},
-        )
-        if not created and membership.state != Membership.State.ACTIVE:
-            membership.state = Membership.State.ACTIVE
+        # The spaces app owns joining (member count, watch, the "joined" activity): hand it an invitation.
+        membership = Membership.objects.filter(space_id=invitation.space_id, user=user).first()
+        if membership is None:
+            membership = Membership.objects.create(
+                space_id=invitation.space_id,
+                user=user,
+                state=Membership.State.INVITED,
+                invited_by_id=invitation.invited_by_id,
+            )
+        elif membership.state == Membership.State.REQUESTED:
+            membership.state = Membership.State.INVITED
             membership.save(update_fields=["state"])
-            created = True
-        if created:
-            Space.objects.filter(pk=invitation.space_id).update(member_count=F("member_count") + 1)
-            record_activity(actor=user, verb=Activity.Verb.JOINED, space=invitation.space)
-        forget_space_roles(user)
+        if membership.state == Membership.State.INVITED:
+            spaces_services.accept_invitation(user=user, space=invitation.space)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     _reindex(user)

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import get_visible_or_404, is_guest, is_site_admin
@@ -30,6 +32,7 @@ from people.models import Invitation, PersonSkill, Skill, User
 from people.skill_import import MAX_FILE_BYTES, parse_skills_file, plan_skill_import
 
 IMPORT_SESSION_KEY = "skill_import"
+IMPORT_DIR = "imports/skills"
 
 
 @login_required
@@ -102,7 +105,9 @@ PROFILE_ERROR_FIELDS = {"time_zone": "time_zone", "language": "languages"}
 def edit_profile(request):
     person = request.user
     if request.method != "POST":
-        return render(request, "people/edit.html", _edit_context(request))
+        # A skill page's "Add to my profile" link names the skill to add.
+        skill_form = SkillAddForm(initial={"skill": request.GET.get("skill", "")[:200]})
+        return render(request, "people/edit.html", _edit_context(request, skill_form=skill_form))
     form = ProfileForm.for_person(person, request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -226,6 +231,19 @@ def _forget_import(request) -> None:
         default_storage.delete(pending["name"])
 
 
+def _sweep_abandoned_imports() -> None:
+    """Delete uploads whose preview was never confirmed or cancelled (the session ended first)."""
+    cutoff = timezone.now() - timedelta(days=1)
+    try:
+        _, names = default_storage.listdir(IMPORT_DIR)
+        for name in names:
+            path = f"{IMPORT_DIR}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+    except (FileNotFoundError, NotImplementedError):
+        pass
+
+
 @login_required
 def skill_import(request):
     if not request.user.is_curator:
@@ -261,8 +279,9 @@ def skill_import(request):
             form.add_error("file", exc)
         else:
             _forget_import(request)
+            _sweep_abandoned_imports()
             token = secrets.token_urlsafe(16)
-            name = default_storage.save(f"imports/skills/{token}.csv", ContentFile(data))
+            name = default_storage.save(f"{IMPORT_DIR}/{token}.csv", ContentFile(data))
             request.session[IMPORT_SESSION_KEY] = {"token": token, "name": name, "filename": upload.name[:200]}
             return render(request, "people/skill_import.html", {"plan": plan, "token": token, "filename": upload.name})
     return render(request, "people/skill_import.html", {"form": form})

@@ -1,6 +1,8 @@
 """Search people, spaces and items: the same search as the page, as JSON."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.text import slugify
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -39,16 +41,13 @@ class SearchOut(Schema):
     next_offset: int | None
 
 
-class Detail(Schema):
-    detail: str
-
-
-@router.get("", response={200: SearchOut, 400: Detail})
+@router.get("", response=SearchOut)
 def search_all(request, params: Query[SearchIn]):
+    """Best matches first, among the people, spaces and items the caller may see."""
     if params.kind and params.kind not in KINDS:
-        return 400, {"detail": f"kind must be one of: {', '.join(KINDS)}."}
+        raise ValidationError(f"kind must be one of: {', '.join(KINDS)}.")
     if params.item_kind and params.item_kind not in ItemKind.values:
-        return 400, {"detail": f"item_kind must be one of: {', '.join(ItemKind.values)}."}
+        raise ValidationError(f"item_kind must be one of: {', '.join(ItemKind.values)}.")
     space = None
     if params.space:
         space = visible_space(request.user, params.space)
@@ -60,7 +59,7 @@ def search_all(request, params: Query[SearchIn]):
         kind=params.kind or None,
         item_kind=params.item_kind or None,
         space=space,
-        tag=params.tag or None,
+        tag=slugify(params.tag)[:60] or None,
         limit=params.limit,
         offset=params.offset,
     )

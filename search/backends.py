@@ -35,6 +35,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connection, connections
 from django.db.models import BooleanField, FloatField, TextField
 from django.db.models.expressions import RawSQL
@@ -263,7 +264,10 @@ class SqliteBackend(SearchBackend):
 
     def search(self, docs, query: ParsedQuery, *, limit: int, offset: int) -> list[Hit]:
         columns = docs.values("id", "kind", "item_id", "person_id", "space_id")
-        docs_sql, docs_params = columns.query.get_compiler(using=docs.db).as_sql()
+        try:
+            docs_sql, docs_params = columns.query.get_compiler(using=docs.db).as_sql()
+        except EmptyResultSet:  # the person may see nothing at all (an anonymous visitor)
+            return []
         sql = f"""
             SELECT d.id, d.kind, COALESCE(d.item_id, d.person_id, d.space_id),
                    highlight(search_fts, 0, %s, %s),

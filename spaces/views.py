@@ -267,10 +267,12 @@ def _member_action(request, slug, username, run, done: str):
     person = _person_or_404(request, username)
     try:
         run(space=space, person=person)
-    except (PermissionDenied, ValidationError) as exc:
+    except ValidationError as exc:
         messages.error(request, _problem(exc))
     else:
         messages.success(request, done.format(name=person.name))
+    # A PermissionDenied goes up as a 403: only someone crafting the request by hand gets there,
+    # as the buttons are shown to the space's admins only.
     return _back(request, space, reverse("spaces:members", args=[space.slug]))
 
 

@@ -220,6 +220,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WATERCOOLER_MAX_UPLOAD_MB = env_int("WATERCOOLER_MAX_UPLOAD_MB", 200)
 WATERCOOLER_MAX_PHOTO_MB = env_int("WATERCOOLER_MAX_PHOTO_MB", 10)
 WATERCOOLER_DEMO_PASSWORD = env_str("WATERCOOLER_DEMO_PASSWORD", "watercooler-demo")
+# Serve the benchmark's 50-row reference page (/bench/rows), which lists titles without the access rule.
+WATERCOOLER_BENCH = env_bool("WATERCOOLER_BENCH")
 # Hosts the guarded outbound client may reach although they resolve to private addresses.
 OUTBOUND_ALLOWLIST = env_list("OUTBOUND_ALLOWLIST")
 

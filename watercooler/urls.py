@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/minimal", core_views.minimal, name="bench-minimal"),
+    path("bench/rows", core_views.bench_rows, name="bench-rows"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

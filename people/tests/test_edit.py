@@ -170,3 +170,9 @@ def test_it_reindexes_the_person_when_the_profile_changes(personas, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         services.update_profile(person=personas.alice, job_title="Quantum gardener")
     assert "Quantum gardener" in SearchDocument.objects.get(person=personas.alice).body
+
+
+def test_it_prefills_the_skill_named_by_a_skill_page_link(personas, client_for, tree):
+    response = client_for(personas.alice).get(reverse("people:edit"), {"skill": "Django"})
+    assert 'name="skill" id="id_skill"' in response.content.decode()
+    assert 'value="Django"' in response.content.decode()

@@ -102,7 +102,8 @@ def test_it_applies_the_invited_role_and_space_on_sign_up(personas, client):
     membership = Membership.objects.get(user=pat, space=personas.team)
     assert pat.role == User.Role.GUEST and membership.state == Membership.State.ACTIVE
     invitation.refresh_from_db()
-    assert invitation.accepted_at is not None
+    personas.team.refresh_from_db()
+    assert invitation.accepted_at is not None and personas.team.member_count == 4
 
 
 def test_it_marks_the_invited_address_as_verified(personas, client):
@@ -169,3 +170,16 @@ def test_it_shows_permission_problems_on_the_invite_page(personas, client_for):
 def test_it_keeps_reserved_usernames_for_paths(db, client):
     response = sign_up(client, "me@example.com", username="skills")
     assert re.search(r"That username is reserved", response.content.decode())
+
+
+def test_it_does_not_let_someone_else_signed_in_use_the_invitation(personas, client_for):
+    invitation = invite(personas)
+    client = client_for(personas.olly)
+    assert (
+        "This invitation is for someone else"
+        in client.get(reverse("people:invite", args=[invitation.token])).content.decode()
+    )
+    client.post(reverse("people:invite", args=[invitation.token]))
+    assert not Membership.objects.filter(user=personas.olly, space=personas.team).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None

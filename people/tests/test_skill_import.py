@@ -254,7 +254,7 @@ def test_the_parser_and_planner_handle_random_rows_of_every_format(header, rows)
 NAMES = ["a", "b", "c", "Programming", "python", "Django"]
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(["", *NAMES])), min_size=1, max_size=10))
 def test_random_simple_imports_keep_the_tree_free_of_loops_and_depths_right(tree, pairs):
     from django.db import transaction
@@ -263,3 +263,20 @@ def test_random_simple_imports_keep_the_tree_free_of_loops_and_depths_right(tree
         import_skills(data=simple(*[(name, parent, "", "") for name, parent in pairs]))
         assert_depths_consistent()
         transaction.set_rollback(True)
+
+
+def test_it_deletes_uploads_abandoned_for_a_day_when_someone_previews(personas, client_for):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    old = default_storage.save("imports/skills/old.csv", ContentFile(b"name\nx\n"))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    upload = SimpleUploadedFile("mine.csv", simple(("Baking", "", "", "")), content_type="text/csv")
+    client_for(personas.lee).post(reverse("people:skill-import"), {"file": upload})
+    assert not default_storage.exists(old)
+    assert len(default_storage.listdir("imports/skills")[1]) == 1

@@ -26,4 +26,5 @@ class Command(BaseCommand):
         counts = rebuild_index(kinds=kind or KINDS, batch_size=max(1, batch_size), progress=progress)
         took = time.perf_counter() - started
         summary = ", ".join(f"{n} {LABELS[k]}" for k, n in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Indexed {summary} in {took:.1f}s."))
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"Indexed {summary} in {took:.1f}s."))

@@ -1,0 +1,392 @@
+"""Every view and API endpoint × every persona: who gets in, who is refused, and how.
+
+The world: an invite-only space "team" owned by mo (space admin) with lee (member), gus (guest) and
+alice, who owns a file shared with the space's members only; olly belongs elsewhere; ada is the site
+admin. What a persona may not see answers 404 (not 403); what they may see but not change answers
+403 (pages) or 403 (API); anonymous visitors are sent to sign in (pages) or get 401 (API).
+
+A row is (method, path template, expected status per persona). Path templates are filled from the
+world. Adding a view or endpoint means adding its row here: `test_every_route_has_a_row` fails until
+you do.
+"""
+
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from api.services import create_token
+from core.models import Activity, Notification, Visibility
+from core.services import create_item
+from files.models import File
+from people.models import PersonSkill
+from spaces.models import Membership, Space
+from tests.factories import MembershipFactory, SkillFactory, SpaceFactory, UserFactory
+
+PERSONAS = ("anonymous", "guest", "member", "non_member", "owner", "space_admin", "site_admin")
+
+# Shorthands for expected statuses.
+OK, FOUND, NONE, BAD, UNAUTH, FORBID, MISSING = 200, 302, 204, 400, 401, 403, 404
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def everyone(status, *, anonymous=LOGIN, **overrides):
+    expected = {persona: status for persona in PERSONAS}
+    expected["anonymous"] = anonymous
+    expected.update(overrides)
+    return expected
+
+
+def team_item(ok=OK, *, anonymous=MISSING, change=None):
+    """Something in the team space: seen by its members, hidden from everyone else."""
+    expected = everyone(ok, anonymous=anonymous, non_member=MISSING)
+    if change is not None:  # only the owner, the space admin and the site admin may change it
+        expected.update(guest=FORBID, member=FORBID, owner=change, space_admin=change, site_admin=change)
+    return expected
+
+
+def only(persona_status, *, anonymous=LOGIN, others=MISSING):
+    expected = {persona: others for persona in PERSONAS}
+    expected["anonymous"] = anonymous
+    expected.update(persona_status)
+    return expected
+
+
+# (method, path, expected, body)
+PAGES = [
+    ("get", "/", everyone(OK, anonymous=OK), None),
+    ("get", "/browse/", everyone(OK), None),
+    ("get", "/browse/?space=team", everyone(OK), None),
+    ("get", "/people/", everyone(OK), None),
+    ("get", "/people/alice/", everyone(OK), None),
+    ("get", "/people/olly/", everyone(OK, guest=MISSING), None),
+    ("get", "/people/alice/photo", everyone(MISSING), None),
+    ("get", "/people/me/edit/", everyone(OK), None),
+    ("post", "/people/me/skills/add/", everyone(FOUND), {"skill": "Python", "direction": "teaches", "level": "3"}),
+    ("post", "/people/me/skills/{person_skill}/remove/", only({"owner": FOUND}), None),
+    ("get", "/site/logo", everyone(MISSING, anonymous=MISSING), None),
+    ("get", "/people/skills/", everyone(OK), None),
+    ("get", "/people/skills/{skill}/", everyone(OK), None),
+    ("get", "/people/skills/autocomplete/?q=py", everyone(OK), None),
+    ("get", "/people/skills/import/", only({"member": OK, "site_admin": OK}), None),
+    (
+        "get",
+        "/people/invite/",
+        only({"member": OK, "site_admin": OK, "space_admin": OK, "owner": OK, "non_member": OK}),
+        None,
+    ),
+    ("get", "/spaces/", everyone(OK), None),
+    ("get", "/spaces/new/", everyone(OK, guest=FORBID), None),
+    ("get", "/spaces/team/", team_item(anonymous=LOGIN), None),
+    ("get", "/spaces/team/edit/", team_item(anonymous=LOGIN, change=OK) | {"owner": FORBID}, None),
+    ("get", "/spaces/team/members/", team_item(anonymous=LOGIN), None),
+    ("get", "/spaces/team/cover", team_item(MISSING, anonymous=LOGIN), None),
+    ("get", "/spaces/team/members/suggest?q=a", team_item(anonymous=LOGIN, change=OK) | {"owner": FORBID}, None),
+    (
+        "post",
+        "/spaces/team/members/bea/approve",
+        team_item(FOUND, anonymous=LOGIN, change=FOUND) | {"owner": FORBID},
+        None,
+    ),
+    (
+        "post",
+        "/spaces/team/members/bea/decline",
+        team_item(FOUND, anonymous=LOGIN, change=FOUND) | {"owner": FORBID},
+        None,
+    ),
+    ("post", "/spaces/team/invitation/accept", team_item(FOUND, anonymous=LOGIN), None),
+    ("post", "/spaces/team/invitation/decline", team_item(FOUND, anonymous=LOGIN), None),
+    ("post", "/spaces/team/watch", team_item(FOUND, anonymous=LOGIN), None),
+    ("post", "/spaces/team/leave", team_item(FOUND, anonymous=LOGIN), None),
+    ("post", "/spaces/open/join", everyone(FOUND, guest=MISSING), None),
+    ("post", "/spaces/team/join", team_item(FOUND, anonymous=LOGIN), None),
+    (
+        "post",
+        "/spaces/team/members/bea/remove",
+        team_item(FOUND, anonymous=LOGIN, change=FOUND) | {"owner": FORBID},
+        None,
+    ),
+    (
+        "post",
+        "/spaces/team/members/bea/role",
+        team_item(FOUND, anonymous=LOGIN, change=FOUND) | {"owner": FORBID},
+        {"role": "moderator"},
+    ),
+    (
+        "post",
+        "/spaces/team/members/invite",
+        team_item(FOUND, anonymous=LOGIN, change=FOUND) | {"owner": FORBID},
+        {"who": "ada"},
+    ),
+    ("get", "/i/{file}/", team_item(), None),
+    ("get", "/files/{file}/download", team_item(), None),
+    ("get", "/files/{file}/inline", team_item(), None),
+    ("get", "/files/{file}/thumbnail", team_item(), None),
+    ("get", "/files/{file}/edit/", team_item(anonymous=LOGIN, change=OK), None),
+    ("post", "/files/{file}/delete/", team_item(anonymous=LOGIN, change=FOUND), None),
+    ("post", "/files/{file}/watch", team_item(FOUND, anonymous=LOGIN), None),
+    ("get", "/files/upload/", everyone(OK), None),
+    ("get", "/files/upload/?space=team", everyone(OK), None),
+    ("get", "/files/share-suggestions?q=al", everyone(OK), None),
+    ("get", "/search/?q=notes", everyone(OK), None),
+    ("get", "/notifications/", everyone(OK), None),
+    ("get", "/notifications/{notification}/open", only({"owner": FOUND}), None),
+    ("post", "/notifications/read-all", everyone(FOUND), None),
+    ("get", "/settings/notifications/", everyone(OK), None),
+    ("get", "/settings/tokens/", everyone(OK), None),
+    ("post", "/settings/tokens/{token}/revoke", only({"owner": FOUND}), None),
+    ("get", "/settings/site/", only({"site_admin": OK}), None),
+    ("get", "/healthz", everyone(OK, anonymous=OK), None),
+]
+
+API = [
+    ("get", "/api/items/", everyone(OK, anonymous=OK), None),
+    ("get", "/api/items/{file}", team_item(), None),
+    ("post", "/api/items/{file}/watch", team_item(OK, anonymous=UNAUTH), None),
+    ("delete", "/api/items/{file}/watch", team_item(OK, anonymous=UNAUTH), None),
+    ("get", "/api/files/", everyone(OK, anonymous=OK), None),
+    ("get", "/api/files/{file}", team_item(), None),
+    ("get", "/api/files/{file}/download", team_item(), None),
+    ("patch", "/api/files/{file}", team_item(anonymous=UNAUTH, change=OK), {"title": "Renamed"}),
+    ("delete", "/api/files/{file}", team_item(anonymous=UNAUTH, change=NONE), None),
+    ("post", "/api/files/", everyone(201, anonymous=UNAUTH), lambda: {"file": png(), "title": "A picture"}),
+    ("post", "/api/files/{file}/content", team_item(anonymous=UNAUTH, change=OK), lambda: {"file": png("notes.png")}),
+    ("get", "/api/people/", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/people/me", everyone(OK, anonymous=UNAUTH), None),
+    ("patch", "/api/people/me", everyone(OK, anonymous=UNAUTH), {"job_title": "Analyst"}),
+    ("post", "/api/people/me/photo", everyone(OK, anonymous=UNAUTH), lambda: {"photo": png()}),
+    ("delete", "/api/people/me/photo", everyone(NONE, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/people/me/skills",
+        everyone(201, anonymous=UNAUTH),
+        {"skill": "python", "direction": "teaches", "level": 3},
+    ),
+    ("delete", "/api/people/me/skills/{person_skill}", only({"owner": NONE}, anonymous=UNAUTH), None),
+    ("get", "/api/people/alice", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/people/olly", everyone(OK, anonymous=UNAUTH, guest=MISSING), None),
+    ("get", "/api/skills/", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/skills/{skill}", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/spaces/", everyone(OK, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/spaces/",
+        everyone(201, anonymous=UNAUTH, guest=FORBID),
+        {"name": "Book club", "visibility": "open"},
+    ),
+    ("post", "/api/spaces/open/join", everyone(OK, anonymous=UNAUTH, guest=MISSING), None),
+    ("post", "/api/spaces/club/request", everyone(OK, anonymous=UNAUTH, guest=MISSING), None),
+    # mo is the last owner, and ada is no member: both are refused with a reason.
+    (
+        "post",
+        "/api/spaces/team/leave",
+        team_item(NONE, anonymous=UNAUTH) | {"space_admin": BAD, "site_admin": BAD},
+        None,
+    ),
+    ("put", "/api/spaces/team/watch", team_item(anonymous=UNAUTH), None),
+    ("delete", "/api/spaces/team/watch", team_item(anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/spaces/team/cover",
+        team_item(anonymous=UNAUTH, change=OK) | {"owner": FORBID},
+        lambda: {"file": png()},
+    ),
+    # gus, a guest, cannot see ada at all, so for him she does not exist.
+    (
+        "post",
+        "/api/spaces/team/invite",
+        team_item(anonymous=UNAUTH, change=201) | {"owner": FORBID, "guest": MISSING},
+        {"username": "ada"},
+    ),
+    (
+        "post",
+        "/api/spaces/team/invite-by-email",
+        team_item(anonymous=UNAUTH, change=201) | {"owner": FORBID},
+        {"email": "new@example.com", "role": "guest"},
+    ),
+    ("post", "/api/spaces/team/invitation/accept", team_item(BAD, anonymous=UNAUTH), None),
+    ("post", "/api/spaces/team/invitation/decline", team_item(BAD, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/spaces/team/members/bea/decline",
+        team_item(BAD, anonymous=UNAUTH) | {"guest": FORBID, "member": FORBID, "owner": FORBID},
+        None,
+    ),
+    (
+        "put",
+        "/api/spaces/team/members/bea/role",
+        team_item(anonymous=UNAUTH, change=OK) | {"owner": FORBID},
+        {"role": "moderator"},
+    ),
+    ("get", "/api/spaces/team", team_item(anonymous=UNAUTH), None),
+    ("patch", "/api/spaces/team", team_item(anonymous=UNAUTH, change=OK) | {"owner": FORBID}, {"description": "New"}),
+    ("get", "/api/spaces/team/members", team_item(anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/spaces/team/members/bea/approve",
+        team_item(BAD, anonymous=UNAUTH) | {"guest": FORBID, "member": FORBID, "owner": FORBID},
+        None,
+    ),
+    ("delete", "/api/spaces/team/members/bea", team_item(anonymous=UNAUTH, change=NONE) | {"owner": FORBID}, None),
+    ("get", "/api/notifications/", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/notifications/unread-count", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/notifications/read-all", everyone(OK, anonymous=UNAUTH), None),
+    ("put", "/api/notifications/preferences", everyone(OK, anonymous=UNAUTH), {"channels": {"invited": "off"}}),
+    ("post", "/api/notifications/{notification}/read", only({"owner": OK}, anonymous=UNAUTH), None),
+    ("get", "/api/notifications/preferences", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/tokens/", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/tokens/", everyone(201, anonymous=UNAUTH), {"name": "laptop"}),
+    ("post", "/api/tokens/{token}/revoke", only({"owner": OK}, anonymous=UNAUTH), None),
+    ("get", "/api/search/?q=notes", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/openapi.json", everyone(OK, anonymous=OK), None),
+]
+
+
+@pytest.fixture
+def world(personas):
+    p = personas
+    MembershipFactory(space=p.team, user=p.lee)
+    MembershipFactory(space=p.team, user=UserFactory(username="bea"))  # a bystander to act upon
+    SpaceFactory(name="Open", slug="open", created_by=p.mo, visibility=Space.Visibility.OPEN)
+    Membership.objects.create(space=Space.objects.get(slug="open"), user=p.mo, role=Membership.Role.OWNER)
+    club = SpaceFactory(name="Club", slug="club", created_by=p.mo, visibility=Space.Visibility.ORGANISATION)
+    Membership.objects.create(space=club, user=p.mo, role=Membership.Role.OWNER)
+    item = create_item(owner=p.alice, kind="file", title="Team notes", space=p.team, visibility=Visibility.SPACE)
+    File.objects.create(
+        item=item,
+        blob="files/notes.txt",
+        original_name="notes.txt",
+        content_type="text/plain",
+        family=File.Family.DOCUMENT,
+        size=5,
+        sha256="0" * 64,
+        thumbnail="files/thumbs/notes.jpg",
+    )
+    default_storage.save("files/notes.txt", ContentFile(b"notes"))
+    default_storage.save("files/thumbs/notes.jpg", ContentFile(b"\xff\xd8\xff\xe0 not decoded by the view"))
+    activity = Activity.objects.create(actor=p.mo, verb=Activity.Verb.JOINED, space=p.team)
+    note = Notification.objects.create(recipient=p.alice, activity=activity, kind="member_joined")
+    token, _ = create_token(user=p.alice, name="matrix")
+    skill = SkillFactory(name="Python", slug="python")
+    person_skill = PersonSkill.objects.create(person=p.alice, skill=skill, direction=PersonSkill.Direction.HAS)
+    users = {
+        "anonymous": None,
+        "guest": p.gus,
+        "member": p.lee,
+        "non_member": p.olly,
+        "owner": p.alice,
+        "space_admin": p.mo,
+        "site_admin": p.ada,
+    }
+    values = {
+        "file": item.pk,
+        "notification": note.pk,
+        "token": token.pk,
+        "skill": skill.slug,
+        "person_skill": person_skill.pk,
+    }
+    return users, values
+
+
+def png(name="picture.png"):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def call(client, method, path, body, *, api):
+    if body is None:
+        return getattr(client, method)(path)
+    if callable(body):  # multipart form data with files, made fresh for each call
+        return client.post(path, data=body())
+    if api:
+        return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+    return getattr(client, method)(path, data=body)
+
+
+def check(world, client_for, method, path, expected, body, persona, *, api):
+    users, values = world
+    response = call(client_for(users[persona]), method, path.format(**values), body, api=api)
+    want = expected[persona]
+    if want == LOGIN:
+        assert response.status_code == FOUND and "/accounts/login/" in response["Location"], (
+            f"{persona} {method.upper()} {path}: {response.status_code}"
+        )
+    else:
+        assert response.status_code == want, f"{persona} {method.upper()} {path}: {response.status_code} != {want}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("method", "path", "expected", "body"), PAGES, ids=[f"{m} {p}" for m, p, _, _ in PAGES])
+def test_pages_let_in_exactly_who_may(world, client_for, method, path, expected, body, persona):
+    check(world, client_for, method, path, expected, body, persona, api=False)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("method", "path", "expected", "body"), API, ids=[f"{m} {p}" for m, p, _, _ in API])
+def test_api_lets_in_exactly_who_may(world, client_for, method, path, expected, body, persona):
+    check(world, client_for, method, path, expected, body, persona, api=True)
+
+
+def _page_routes():
+    """(namespace:name) of every page route of ours: Django's admin, allauth and the API are covered elsewhere."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    skip = {"admin", "api"}
+    names = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns in skip or "allauth" in str(p.urlconf_name):
+                    continue
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def _row_route(path):
+    from django.urls import resolve
+
+    match = resolve(path.split("?")[0].format(file=1, notification=1, token=1, skill="python", person_skill=1))
+    return match.view_name
+
+
+def test_every_page_route_has_a_row():
+    covered = {_row_route(path) for _, path, _, _ in PAGES}
+    exempt = {
+        "bench-minimal",
+        "bench-rows",  # benchmark references, no data
+        "healthz",
+        "people:invite",  # a sign-up link for people who have no account yet: tested in people/tests
+    }
+    assert _page_routes() - covered - exempt == set()
+
+
+def test_every_api_operation_has_a_row():
+    from api.api import api
+
+    schema = api.get_openapi_schema()
+    operations = {(m, p) for p, ops in schema["paths"].items() for m in ops}
+    covered = set()
+    for method, path, _, _ in API:
+        template = path.split("?")[0]
+        for m, p in operations:
+            if m == method and _same_path(p, template):
+                covered.add((m, p))
+    assert sorted(operations - covered) == []
+
+
+def _same_path(openapi_path, row_path):
+    a, b = openapi_path.strip("/").split("/"), row_path.strip("/").split("/")
+    return len(a) == len(b) and all(x == y or x.startswith("{") for x, y in zip(a, b, strict=True))
