@@ -32,7 +32,7 @@ LOGIN = "login"  # a redirect to the sign-in page
 
 
 def everyone(status, *, anonymous=LOGIN, **overrides):
-    expected = {persona: status for persona in PERSONAS}
+    expected = dict.fromkeys(PERSONAS, status)
     expected["anonymous"] = anonymous
     expected.update(overrides)
     return expected
@@ -47,7 +47,7 @@ def team_item(ok=OK, *, anonymous=MISSING, change=None):
 
 
 def only(persona_status, *, anonymous=LOGIN, others=MISSING):
-    expected = {persona: others for persona in PERSONAS}
+    expected = dict.fromkeys(PERSONAS, others)
     expected["anonymous"] = anonymous
     expected.update(persona_status)
     return expected
