@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
@@ -130,6 +131,7 @@ def share_suggestions(request):
     return render(request, "files/partials/share_options.html", {"options": options})
 
 
+@xframe_options_sameorigin  # the file page shows PDFs in an <iframe>; everything else on the site is DENY
 @require_safe
 def inline(request, pk):
     """The file for the page's preview: shown in place when that is safe, otherwise downloaded."""

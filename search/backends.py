@@ -388,13 +388,16 @@ class PostgresBackend(SearchBackend):
 
     def search(self, docs, query: ParsedQuery, *, limit: int, offset: int) -> list[Hit]:
         # Only this module's SQL goes into the RawSQL text; the person's words are parameters.
+        # ts_rank without length normalisation: normalising reads every lexeme of every match, which
+        # made a word found in a third of 100,000 documents cost a third more, for little gain with
+        # title, tags and body already weighted.
         tsq, tsq_params = self.tsquery(query)
         table = docs.model._meta.db_table
         vector = f'"{table}"."search_vector"'
         rows = (
             docs.filter(RawSQL(f"{vector} @@ {tsq}", tsq_params, output_field=BooleanField()))  # noqa: S611
             .annotate(
-                rank=RawSQL(f"ts_rank({vector}, {tsq}, 1)", tsq_params, output_field=FloatField()),  # noqa: S611
+                rank=RawSQL(f"ts_rank({vector}, {tsq})", tsq_params, output_field=FloatField()),  # noqa: S611
                 title_html=RawSQL(  # noqa: S611
                     f"ts_headline(%s::regconfig, {_sql_escaped(table, 'title')}, {tsq}, %s)",
                     [self.CONFIG, *tsq_params, self.TITLE_OPTIONS],
