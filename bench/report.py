@@ -69,9 +69,12 @@ def table(runs: list[Run]) -> str:
         vs_min = run.rps / minimal.rps if minimal.rps else 0
         vs_rows = run.rps / rows.rps if rows.rps else 0
         meets = "—" if n < 2 else ("yes" if vs_rows >= TARGET else "**no**")
+        # wrk reports no latency when not one response came back within the run.
+        errors = "no response" if not run.requests else str(run.errors or "")
+        p50, p99 = (_ms(run.p50_ms), _ms(run.p99_ms)) if run.requests else ("—", "—")
         lines.append(
-            f"| {run.name} | `{run.path}` | {run.rps:,.0f} | {_ms(run.p50_ms)} | {_ms(run.p99_ms)} | "
-            f"{vs_min:.3f}× | {vs_rows:.2f}× | {meets} | {run.errors or ''} |"
+            f"| {run.name} | `{run.path}` | {run.rps:,.1f} | {p50} | {p99} | "
+            f"{vs_min:.3f}× | {vs_rows:.2f}× | {meets} | {errors} |"
         )
     return "\n".join(lines)
 
@@ -88,7 +91,7 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({model or 'unknown model'}), {platform.system()} {platform.release()}"
 
 
-def section(engine: str, label: str, runs: list[Run], notes: str) -> str:
+def section(engine: str, label: str, runs: list[Run], notes: str, load: str = "") -> str:
     import django
 
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -103,6 +106,8 @@ def section(engine: str, label: str, runs: list[Run], notes: str) -> str:
         "gunicorn with 2 sync workers, DEBUG off",
         "- Load: wrk, 2 threads, 8 connections, 10 s per page, on the same machine as the server",
     ]
+    if load:
+        body.append(f"- Machine load average before the run (1, 5, 15 min): {load}")
     if notes:
         body.append(f"- Data: {notes}")
     body += [
@@ -137,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", required=True, type=Path, help="where the wrk outputs are, one <n>.txt per page")
     parser.add_argument("--results", type=Path, help="RESULTS.md to update; without it the table is printed")
     parser.add_argument("--notes", default="", help="what the database held")
+    parser.add_argument("--load", default="", help="the load average before the run (other work on the machine)")
     args = parser.parse_args(argv)
     runs = []
     for n, line in enumerate(args.pages.read_text().splitlines()):
@@ -145,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(runs) < 3:
         print("Need the two references and at least one page.", file=sys.stderr)
         return 2
-    text = section(args.engine, args.label, runs, args.notes)
+    text = section(args.engine, args.label, runs, args.notes, args.load)
     if args.results:
         update_results(args.results, args.engine, text)
     print(text)

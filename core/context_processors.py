@@ -2,7 +2,7 @@ from core.models import SiteConfig
 
 
 def site(request):
-    return {"site": SiteConfig.load(), "unread_notifications": UnreadCount(request)}
+    return {"brand": SiteConfig.load(), "unread_notifications": UnreadCount(request)}
 
 
 class UnreadCount:

@@ -22,7 +22,7 @@ def send_invitation_email(invitation_id: int) -> bool:
         return False
     context = {
         "invitation": invitation,
-        "site": SiteConfig.load(),
+        "brand": SiteConfig.load(),
         "link": settings.SITE_URL.rstrip("/") + reverse("people:invite", args=[invitation.token]),
         "days": INVITATION_DAYS,
     }

@@ -33,7 +33,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connection, connections
@@ -80,9 +80,14 @@ class ParsedQuery:
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
+_LINE_BREAKS = str.maketrans("\t\n", "  ")
+
+
 def clean_text(text: str) -> str:
-    """Drop control, format and surrogate characters: they are never meant, and NUL or a lone
-    surrogate would make the database driver fail."""
+    """Drop control, format, surrogate and private-use characters: they are never meant, the
+    highlight markers are control characters, and NUL or a lone surrogate makes drivers fail."""
+    if text.translate(_LINE_BREAKS).isprintable():  # nearly always, and checked at C speed
+        return text
     return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
 
 
@@ -142,7 +147,6 @@ class Hit:
     subject_id: int
     title_html: SafeString
     snippet_html: SafeString
-    extra: dict = field(default_factory=dict)
 
 
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
@@ -161,12 +165,10 @@ def marked_html(text: str | None) -> SafeString:
 class SearchBackend:
     """Match, rank and highlight ``SearchDocument`` rows; subclasses speak one engine."""
 
-    vendor = ""
-
     def search(self, docs, query: ParsedQuery, *, limit: int, offset: int) -> list[Hit]:
         raise NotImplementedError
 
-    def install(self, schema_editor_or_connection) -> None:
+    def install(self, connection) -> None:
         raise NotImplementedError
 
     def uninstall(self, connection) -> None:
@@ -202,8 +204,6 @@ def fts5_expression(query: ParsedQuery) -> str:
 
 
 class SqliteBackend(SearchBackend):
-    vendor = "sqlite"
-
     TRIGGERS = {
         "search_fts_insert": """
             CREATE TRIGGER IF NOT EXISTS search_fts_insert AFTER INSERT ON search_searchdocument BEGIN
@@ -329,8 +329,6 @@ def _unescaped_marked(text: str | None) -> SafeString:
 
 
 class PostgresBackend(SearchBackend):
-    vendor = "postgresql"
-
     CONFIG = "english"
     # The text is escaped as for ts_headline (see _sql_escaped), so words between a "<" and a ">"
     # are indexed as words, as FTS5 does, and not dropped as an HTML tag.

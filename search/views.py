@@ -6,16 +6,21 @@ from django.views.decorators.http import require_GET
 from core.models import ItemKind
 from lib.htmx import render_page
 from lib.pagination import MAX_PAGE, Page
+from search.backends import MAX_QUERY_LENGTH
 from search.forms import SearchForm
-from search.queries import SearchResults
+from search.queries import MAX_OFFSET, SearchResults
 from search.queries import search as run_search
 
 PER_PAGE = 20
 
 
+# Relevance pages end where search stops reading (queries.MAX_OFFSET) or where every list does.
+LAST_PAGE = min(MAX_PAGE, MAX_OFFSET // PER_PAGE + 1)
+
+
 def _page_number(request) -> int:
     try:
-        return max(1, min(int(request.GET.get("page", 1)), MAX_PAGE))
+        return max(1, min(int(request.GET.get("page", 1)), LAST_PAGE))
     except (TypeError, ValueError):
         return 1
 
@@ -33,11 +38,17 @@ def search(request):
         params = {**filters, "q": data["q"]}
         if "space" in params:
             params["space"] = params["space"].slug
-    page = Page(rows=results.results, number=number, has_next=results.has_next, per_page=PER_PAGE)
+    has_next = results.has_next and number < LAST_PAGE
+    page = Page(rows=results.results, number=number, has_next=has_next, per_page=PER_PAGE)
     context = {
         "form": form,
-        "q": params.get("q", ""),
+        "q": params.get("q", "") if form.is_valid() else request.GET.get("q", "")[:MAX_QUERY_LENGTH],
         "results": results,
+        "errors": [
+            f"{form.fields[name].label}: {error}" if name in form.fields else error
+            for name, messages in form.errors.items()
+            for error in messages
+        ],
         "page": page,
         "filtered": any(params.get(k) for k in ("kind", "item_kind", "space", "tag")),
         "tabs": _tabs(params),

@@ -69,4 +69,7 @@ def make_personas() -> SimpleNamespace:
     MembershipFactory(space=team, user=alice)
     MembershipFactory(space=team, user=gus)
     MembershipFactory(space=elsewhere, user=olly, role=Membership.Role.OWNER)
+    for space in (team, elsewhere):
+        space.member_count = space.memberships.filter(state=Membership.State.ACTIVE).count()
+        space.save(update_fields=["member_count"])
     return SimpleNamespace(alice=alice, mo=mo, lee=lee, ada=ada, gus=gus, olly=olly, team=team, elsewhere=elsewhere)

@@ -10,6 +10,14 @@ SITES = {
     "sao-paulo": ("São Paulo", "Brazil", "America/Sao_Paulo"),
 }
 
+# Where people sit: the office's neighbourhood, or a city they work from remotely.
+LOCATIONS = {
+    "london": ("King's Cross", ["Manchester", "Bristol", "Edinburgh"]),
+    "new-york": ("Flatiron", ["Boston", "Philadelphia", "Toronto"]),
+    "singapore": ("Tanjong Pagar", ["Kuala Lumpur", "Jakarta"]),
+    "sao-paulo": ("Pinheiros", ["Rio de Janeiro", "Curitiba"]),
+}
+
 # The personas every test and the README talk about, in the order they are created.
 PERSONAS = ("alice", "mo", "lee", "ada", "gus", "olly")
 
@@ -399,7 +407,7 @@ SPACES = [
         "mo",
         ["sophie"],
         "Rebuilding checkout for speed and accessibility by the end of the quarter. Members only.",
-        {"invited": ["alice", "gus", "oliver", "miguel", "bruno", "camila"], "pending": ["nia"]},
+        {"invited": ["alice", "gus", "oliver", "miguel", "bruno", "camila"], "pending": ["lee", "nia"]},
     ),
     (
         "northwind",
@@ -483,3 +491,6 @@ SITE_LANGUAGES = {
     "São Paulo": ["pt", "en", "es"],
 }
 # fmt: on
+
+# Whoever the script cannot do without, however few people ``seed --people N`` asks for.
+REQUIRED_PEOPLE = tuple(dict.fromkeys([*PERSONAS, *(space[4] for space in SPACES)]))

@@ -76,7 +76,7 @@ def already_seeded() -> bool:
 
 
 def seed_demo(*, people: int | None = None, seed: int = SEED) -> dict[str, int]:
-    """Build the demo organisation; ``people`` limits how many of the sixty are created (personas always are)."""
+    """Build the demo organisation; ``people`` limits how many of the sixty are created (see REQUIRED_PEOPLE)."""
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
     timeline = Timeline(now=now, rng=rng)
@@ -111,7 +111,11 @@ def _sites() -> dict[str, Site]:
 
 
 def _people(rng: random.Random, now: datetime, sites: dict[str, Site], *, limit: int | None) -> dict[str, User]:
-    rows = data.PEOPLE if limit is None else data.PEOPLE[: max(limit, len(data.PERSONAS))]
+    rows = data.PEOPLE
+    if limit is not None:
+        required = [row for row in data.PEOPLE if row[0] in data.REQUIRED_PEOPLE]
+        others = [row for row in data.PEOPLE if row[0] not in data.REQUIRED_PEOPLE]
+        rows = required + others[: max(0, limit - len(required))]
     # One hash for everyone: Argon2 is slow on purpose, and every demo account shares the one password.
     password = make_password(settings.WATERCOOLER_DEMO_PASSWORD)
     recent = {"alice", "leticia", "tyler", "jun", "gus"}
@@ -137,7 +141,7 @@ def _people(rng: random.Random, now: datetime, sites: dict[str, Site], *, limit:
             job_title=title,
             department=department,
             site=site,
-            location=f"{site.name}, {site.country}" if site.name != site.country else site.name,
+            location=pick_location(rng, site_key),
             time_zone=site.time_zone,
             languages=languages,
             bio=bio,
@@ -148,6 +152,11 @@ def _people(rng: random.Random, now: datetime, sites: dict[str, Site], *, limit:
         EmailAddress(user=person, email=person.email, verified=True, primary=True) for person in staff.values()
     )
     return staff
+
+
+def pick_location(rng: random.Random, site_key: str) -> str:
+    office, remote = data.LOCATIONS[site_key]
+    return f"Remote, {rng.choice(remote)}" if rng.random() < 0.2 else office
 
 
 def _skills(rng: random.Random, staff: dict[str, User]) -> None:

@@ -31,6 +31,7 @@ from django.utils.text import slugify
 
 from core.models import Activity, Item, Notification, Tag, Visibility, Watch
 from core.seeding import data, media, tasks_held
+from core.seeding.demo import pick_location
 from files.models import File
 from lib.uploads import inspect_upload
 from people.models import PersonSkill, Site, Skill, User
@@ -187,7 +188,8 @@ class Person:
 
 
 def _people(rng: random.Random, now: datetime, seed: int) -> list[Person]:
-    sites = list(Site.objects.order_by("name"))
+    sites = list(Site.objects.filter(name__in=[name for name, _, _ in data.SITES.values()]).order_by("name"))
+    site_keys = {name: key for key, (name, _, _) in data.SITES.items()}
     password = make_password(settings.WATERCOOLER_DEMO_PASSWORD)
     titles = defaultdict(list)
     for row in data.PEOPLE:
@@ -212,7 +214,7 @@ def _people(rng: random.Random, now: datetime, seed: int) -> list[Person]:
                 job_title=f"Contract {title}" if guest else title,
                 department=department,
                 site=site,
-                location=f"{site.name}, {site.country}" if site.name != site.country else site.name,
+                location=pick_location(rng, site_keys[site.name]),
                 time_zone=site.time_zone,
                 languages=rng.sample(data.SITE_LANGUAGES.get(site.name, ["en"]), 2),
                 bio=f"{title} in {site.name}. {rng.choice(data.BACKGROUNDS)}. "

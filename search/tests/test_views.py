@@ -117,3 +117,12 @@ def test_the_page_costs_the_same_queries_for_few_and_many_results(personas, rein
 
     few = queries_for(3)
     assert few == queries_for(40), few
+
+
+def test_htmx_updates_show_filter_errors_too(personas, client_for):
+    response = client_for(personas.alice).get(
+        URL, {"q": "plan", "kind": "space", "item_kind": "file"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "Kind of item: Only items have a kind" in html
+    assert "Change the filters above to search." in html

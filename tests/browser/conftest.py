@@ -120,7 +120,13 @@ def problems(page):
     seen = []
     page.on("console", lambda msg: seen.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: seen.append(f"uncaught: {exc}"))
-    page.on("requestfailed", lambda req: seen.append(f"failed: {req.method} {req.url} {req.failure}"))
+
+    def on_failed(request):
+        # A link that downloads a file ends its navigation that way; that is not a failure.
+        if not (request.is_navigation_request() and request.failure == "net::ERR_ABORTED"):
+            seen.append(f"failed: {request.method} {request.url} {request.failure}")
+
+    page.on("requestfailed", on_failed)
 
     def on_response(response):
         if response.status >= 400:

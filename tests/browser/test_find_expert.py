@@ -31,7 +31,7 @@ def names(page):
     return page.locator("#results .person-card h3")
 
 
-def test_it_lists_the_most_experienced_teacher_first_and_filters_live(page, login_as, negotiators):
+def test_it_lists_the_most_experienced_teacher_first_and_filters_live(page, login_as, problems, negotiators):
     login_as(negotiators)
     page.goto("/people/")
     finder = page.get_by_role("search", name="Find an expert")
@@ -53,6 +53,7 @@ def test_it_lists_the_most_experienced_teacher_first_and_filters_live(page, logi
     expect(names(page)).to_have_text(["Dee Dealer"])
     assert page.evaluate("window.notReloaded") is True
     assert "department=Sales" in page.url and "time_zone=America%2FNew_York" in page.url
+    assert not problems, problems
 
 
 def test_it_filters_with_a_plain_form_submit_without_javascript(new_context, negotiators):

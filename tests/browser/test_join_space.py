@@ -21,7 +21,7 @@ def members_panel(page):
     return page.locator("section", has=page.get_by_role("heading", name="Members", exact=True))
 
 
-def test_it_joins_and_leaves_an_open_space(page, login_as, spaces):
+def test_it_joins_and_leaves_an_open_space(page, login_as, problems, spaces):
     alice, _, _ = spaces
     login_as(alice)
     page.goto("/")
@@ -40,6 +40,7 @@ def test_it_joins_and_leaves_an_open_space(page, login_as, spaces):
     expect(page.get_by_role("status")).to_contain_text("you are no longer in this space")
     expect(members_panel(page)).not_to_contain_text("Alice Learner")
     expect(page.get_by_role("button", name="Join", exact=True)).to_be_visible()
+    assert not problems, problems
 
 
 def test_it_asks_to_join_and_the_owner_approves(page, login_as, new_context, spaces):

@@ -11,7 +11,7 @@ def image_loaded(locator) -> bool:
     return locator.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
-def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, tmp_path):
+def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, problems, tmp_path):
     alice = login_as(UserFactory(username="alice", display_name="Alice Learner"))
     SkillFactory(name="Python")
     SkillFactory(name="Public speaking")
@@ -48,6 +48,7 @@ def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, t
     assert image_loaded(photo)
     assert image_loaded(page.locator("details.menu summary img.avatar"))
     assert alice.skills.get().direction == PersonSkill.Direction.TEACHES
+    assert not problems, problems
 
 
 def test_it_adds_a_skill_without_javascript(new_context, tmp_path):
@@ -75,7 +76,9 @@ def test_it_refuses_a_photo_that_is_not_a_picture(page, login_as, tmp_path):
     page.get_by_role("button", name="Save profile").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit your profile")
-    expect(page.locator(".photo-field .errorlist")).to_be_visible()
+    expect(page.locator(".photo-field .errorlist")).to_have_text(
+        "This file is not a picture we can read. Upload a JPEG, PNG, GIF or WebP."
+    )
     alice.refresh_from_db()
     assert not alice.photo
     assert alice.job_title == ""

@@ -37,7 +37,9 @@ def titles(page):
     return page.locator(".search-results .card-title")
 
 
-def test_it_finds_people_spaces_and_files_from_the_top_bar_and_filters_by_kind(page, login_as, kubernetes_things):
+def test_it_finds_people_spaces_and_files_from_the_top_bar_and_filters_by_kind(
+    page, login_as, problems, kubernetes_things
+):
     login_as(kubernetes_things)
     page.goto("/")
     page.get_by_role("banner").get_by_role("searchbox", name="Search").fill("kubernetes")
@@ -65,6 +67,7 @@ def test_it_finds_people_spaces_and_files_from_the_top_bar_and_filters_by_kind(p
 
     titles(page).get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kubernetes pipelines guide")
+    assert not problems, problems
 
 
 def test_it_updates_results_as_you_type_and_never_shows_a_hidden_item(page, login_as, new_context, kubernetes_things):

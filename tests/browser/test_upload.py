@@ -26,7 +26,7 @@ def upload(page, path, *, title="", tags=""):
     page.get_by_role("button", name="Upload").click()
 
 
-def test_it_shares_an_image_in_a_space_and_downloads_it(page, login_as, alice_in_design, tmp_path):
+def test_it_shares_an_image_in_a_space_and_downloads_it(page, login_as, problems, alice_in_design, tmp_path):
     login_as(alice_in_design)
     png = write_png(tmp_path / "wireframe.png")
     page.goto("/spaces/design-team/")
@@ -48,9 +48,10 @@ def test_it_shares_an_image_in_a_space_and_downloads_it(page, login_as, alice_in
         page.get_by_role("link", name="Download").click()
     assert info.value.suggested_filename == "wireframe.png"
     assert info.value.path().read_bytes() == png.read_bytes()
+    assert not problems, problems
 
 
-def test_it_shows_a_pdf_in_a_frame(page, login_as, alice_in_design, tmp_path):
+def test_it_shows_a_pdf_in_a_frame(page, login_as, problems, alice_in_design, tmp_path):
     login_as(alice_in_design)
     page.goto("/files/upload/?space=design-team")
     upload(page, write_pdf(tmp_path / "handbook.pdf"), tags="handbook")
@@ -64,6 +65,7 @@ def test_it_shows_a_pdf_in_a_frame(page, login_as, alice_in_design, tmp_path):
     assert response.headers["content-disposition"].startswith("inline")
     assert response.body() == pdf_bytes()
     expect(page.locator(".file-facts")).to_contain_text("PDF document")
+    assert not problems, problems
 
 
 def test_it_refuses_a_file_that_is_not_what_its_name_says_and_keeps_nothing(

@@ -8,6 +8,7 @@ from core.seeding.taxonomy import ensure_taxonomy
 from search.services import rebuild_index
 
 SCALES = ("small", "large")
+REQUIRED = demo.data.REQUIRED_PEOPLE
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             "--people",
             type=int,
             default=None,
-            help=f"Small scale only: create this many of the sixty people (at least {len(demo.data.PERSONAS)}).",
+            help=f"Small scale only: create this many of the sixty people (at least {len(REQUIRED)}).",
         )
         parser.add_argument("--seed", type=int, default=demo.SEED, help="Random seed; the same seed, the same data.")
 
@@ -31,8 +32,10 @@ class Command(BaseCommand):
         # call_command() passes options without argparse's checks, so they are checked here too.
         if scale not in SCALES:
             raise CommandError(f"--scale must be one of: {', '.join(SCALES)} (not “{scale}”).")
-        if people is not None and people < len(demo.data.PERSONAS):
-            raise CommandError(f"--people must be at least {len(demo.data.PERSONAS)}: the personas always exist.")
+        if people is not None and people < len(REQUIRED):
+            raise CommandError(
+                f"--people must be at least {len(REQUIRED)}: the personas and the space owners always exist."
+            )
         if people is not None and scale != "small":
             raise CommandError("--people applies to --scale small only.")
         if scale == "small":
