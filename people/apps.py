@@ -8,6 +8,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_signed_up
 
-        from people.signals import apply_invitation
+        from people.signals import apply_invitation, index_new_person
 
         user_signed_up.connect(apply_invitation, dispatch_uid="people.apply_invitation")
+        user_signed_up.connect(index_new_person, dispatch_uid="people.index_new_person")

@@ -22,3 +22,10 @@ def apply_invitation(sender, request, user, **kwargs):
     except ValidationError as exc:
         # Accepted meanwhile in another tab, or expired during sign-up: the account stands.
         log.info("invitation %s not applied to %s: %s", invitation.pk, user.username, exc.messages)
+
+
+def index_new_person(sender, request, user, **kwargs):
+    """Make a newcomer findable at once, before they ever edit their profile."""
+    from search.index import schedule_index
+
+    schedule_index(user)

@@ -61,3 +61,12 @@ def test_it_sets_a_new_password_from_the_reset_link(db, client, mailoutbox):
     assert client.post(form_url, new).status_code == 302
     assert log_in(client, "sam", PASSWORD).status_code == 200
     assert log_in(client, "sam", "brand-new-passphrase-7").status_code == 302
+
+
+def test_a_newcomer_is_findable_in_search_as_soon_as_they_sign_up(db, client):
+    from search.models import SearchDocument
+
+    data = {"email": "noor@example.com", "username": "noor", "password1": "a-long-passphrase-9"}
+    data["password2"] = data["password1"]
+    assert client.post(reverse("account_signup"), data).status_code == 302
+    assert SearchDocument.objects.filter(person__username="noor").exists()
