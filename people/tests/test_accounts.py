@@ -63,10 +63,11 @@ def test_it_sets_a_new_password_from_the_reset_link(db, client, mailoutbox):
     assert log_in(client, "sam", "brand-new-passphrase-7").status_code == 302
 
 
-def test_a_newcomer_is_findable_in_search_as_soon_as_they_sign_up(db, client):
+def test_a_newcomer_is_findable_in_search_as_soon_as_they_sign_up(db, client, django_capture_on_commit_callbacks):
     from search.models import SearchDocument
 
     data = {"email": "noor@example.com", "username": "noor", "password1": "a-long-passphrase-9"}
     data["password2"] = data["password1"]
-    assert client.post(reverse("account_signup"), data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("account_signup"), data).status_code == 302
     assert SearchDocument.objects.filter(person__username="noor").exists()
