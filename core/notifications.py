@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -112,10 +112,12 @@ def deliver(activity: Activity) -> list[Notification]:
 
 def visible_notifications(user):
     """The person's notifications, without those about items they may no longer see."""
-    visible_items = Item.objects.visible_to(user).values("pk")
+    # A correlated EXISTS checks only the items these notifications point at (by primary key),
+    # where "item IN (everything visible)" would make the database walk every visible item.
+    visible_item = Item.objects.visible_to(user).filter(pk=OuterRef("activity__item_id"))
     return (
         Notification.objects.filter(recipient=user)
-        .filter(Q(activity__item__isnull=True) | Q(activity__item__in=visible_items))
+        .filter(Q(activity__item__isnull=True) | Exists(visible_item))
         .select_related("activity__actor", "activity__item", "activity__space", "activity__target")
     )
 

@@ -37,12 +37,6 @@ class _Keep:
 KEEP: Any = _Keep()
 
 
-def _reindex(person) -> None:
-    # request.user is a lazy wrapper, and schedule_index picks the index by the object's class name.
-    person.pk  # noqa: B018 - evaluates the wrapper
-    schedule_index(getattr(person, "_wrapped", person))
-
-
 @transaction.atomic
 def update_profile(
     *,
@@ -99,7 +93,7 @@ def update_profile(
         return person
     person.clean_fields(exclude=[f.name for f in User._meta.fields if f.name not in changed])
     person.save(update_fields=changed)
-    _reindex(person)
+    schedule_index(person)
     return person
 
 
@@ -145,7 +139,7 @@ def add_person_skill(*, person: User, skill: Skill, direction: str, level: int) 
     person_skill, _ = PersonSkill.objects.update_or_create(
         person=person, skill=skill, direction=direction, defaults={"level": level}
     )
-    _reindex(person)
+    schedule_index(person)
     return person_skill
 
 
@@ -153,7 +147,7 @@ def remove_person_skill(*, person: User, person_skill: PersonSkill) -> None:
     if person_skill.person_id != person.pk:
         raise PermissionDenied("That skill is on someone else's profile.")
     person_skill.delete()
-    _reindex(person)
+    schedule_index(person)
 
 
 # Skills taxonomy
@@ -345,7 +339,7 @@ def accept_invitation(*, invitation: Invitation, user: User, new_account: bool) 
             spaces_services.accept_invitation(user=user, space=invitation.space)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    _reindex(user)
+    schedule_index(user)
 
 
 # Site settings

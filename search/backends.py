@@ -79,6 +79,20 @@ class ParsedQuery:
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
+# PostgreSQL's english.stop (the Snowball list). PostgreSQL leaves these words out of a query by
+# itself; leaving them out before either engine sees the query makes a search mean the same on
+# both, and spares FTS5 from ranking the three quarters of all documents that contain "to".
+_STOP_WORDS_TEXT = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
+    hers herself it its itself they them their theirs themselves what which who whom this that these
+    those am is are was were be been being have has had having do does did doing a an the and but if or
+    because as until while of at by for with about against between into through during before after
+    above below to from up down in out on off over under again further then once here there when where
+    why how all any both each few more most other some such no nor not only own same so than too very s
+    t can will just don should now
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
 
 _LINE_BREAKS = str.maketrans("\t\n", "  ")
 
@@ -116,7 +130,7 @@ def parse_query(text: str, *, prefix_last: bool = True) -> ParsedQuery:
                 pending_or = bool(clauses)
                 last_bare = False
                 continue
-        if not _has_word(term.text):
+        if not _has_word(term.text) or (not term.phrase and term.text.lower() in STOP_WORDS):
             continue
         count += 1
         if negated:

@@ -44,6 +44,7 @@ class Timeline:
 
     now: datetime
     rng: random.Random
+    actors: list[int] = field(default_factory=list)
     steps: list[tuple[datetime, int, Callable[[datetime], None]]] = field(default_factory=list)
     _count: int = 0
 
@@ -67,11 +68,12 @@ class Timeline:
         while self.steps:
             when, _, step = heapq.heappop(self.steps)
             step(when)
-            Activity.objects.filter(pk__gt=mark).update(created=when)
+            Activity.objects.filter(pk__gt=mark, actor_id__in=self.actors).update(created=when)
             mark = Activity.objects.order_by("-pk").values_list("pk", flat=True).first() or mark
 
 
 def already_seeded() -> bool:
+    """The personas exist only once the whole demo does: it is written in one transaction."""
     return User.objects.filter(username__in=data.PERSONAS).exists()
 
 
@@ -82,11 +84,11 @@ def seed_demo(*, people: int | None = None, seed: int = SEED) -> dict[str, int]:
     timeline = Timeline(now=now, rng=rng)
     sites = _sites()
     staff = _people(rng, now, sites, limit=people)
+    timeline.actors = [person.pk for person in staff.values()]
     _skills(rng, staff)
     _photos(staff)
     built = _spaces(timeline, staff)
     _files(timeline, staff, built)
-    _extras(timeline, staff)
     first = (Activity.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     timeline.replay()
     _notify(now, first_activity=first)
@@ -164,7 +166,7 @@ def _skills(rng: random.Random, staff: dict[str, User]) -> None:
     wanted |= {name.lower() for name in data.COMMON_SKILLS}
     wanted |= {name.lower() for rows in data.PERSONA_SKILLS.values() for name, _, _ in rows}
     skills: dict[str, Skill] = {}
-    for skill in Skill.objects.order_by("-depth"):
+    for skill in Skill.objects.order_by("-depth", "-pk"):
         if skill.name.lower() in wanted:
             skills[skill.name.lower()] = skill  # the shallowest of same-named skills wins
     for username, person in staff.items():
@@ -343,6 +345,7 @@ def _moderate(space: Space, owner: User, person: User) -> None:
 
 
 def _files(timeline: Timeline, staff: dict[str, User], built: dict[str, Space]) -> None:
+    made: dict[str, Item] = {}
     for spec in demo_files():
         owner = staff.get(spec.owner) or staff[_space_owner(spec.space) if spec.space else "lee"]
         when = timeline.moment(spec.days_ago, owner)
@@ -361,6 +364,7 @@ def _files(timeline: Timeline, staff: dict[str, User], built: dict[str, Space]) 
             )
             Item.objects.filter(pk=item.pk).update(created=when, updated=when)
             Watch.objects.filter(item=item).update(created=when)
+            made[spec.title] = item
             for username in spec.shared_with:
                 if username in staff:
                     record_activity(actor=owner, verb=Activity.Verb.SHARED, item=item, target=staff[username])
@@ -378,8 +382,12 @@ def _files(timeline: Timeline, staff: dict[str, User], built: dict[str, Space]) 
         if editor in staff:
             timeline.add(
                 timeline.moment(days_ago, staff[editor]),
-                lambda w, t=title, e=staff[editor], n=note: _revise(t, e, n, w),
+                lambda w, t=title, e=staff[editor], n=note: _revise(made[t], e, n, w),
             )
+    # The personas follow what their stories need: alice watches what she is learning from.
+    if "alice" in staff:
+        for title in ("Python style guide", "A/B testing cheat sheet", "Reading list: statistics for analysts"):
+            timeline.add(timeline.moment(1, staff["alice"]), lambda w, t=title: _watch(staff["alice"], made[t], w))
 
 
 def _space_owner(slug: str) -> str:
@@ -391,9 +399,9 @@ def _schedule_reads(timeline: Timeline, item: Item, uploaded: datetime, staff: d
     rng = timeline.rng
     candidates = [p for p in staff.values() if p.pk != item.owner_id]
     rng.shuffle(candidates)
-    readers = []
+    readers, wanted = [], rng.randint(1, 6)
     for person in candidates:
-        if len(readers) >= rng.randint(1, 6):
+        if len(readers) >= wanted:
             break
         forget_space_roles(person)
         if Item.objects.visible_to(person).filter(pk=item.pk).exists():
@@ -412,8 +420,8 @@ def _watch(person: User, item: Item, when: datetime) -> None:
     Watch.objects.filter(user=person, item=item).update(created=when)
 
 
-def _revise(title: str, editor: User, note: str, when: datetime) -> None:
-    item = Item.objects.select_related("space").get(title=title)
+def _revise(item: Item, editor: User, note: str, when: datetime) -> None:
+    item.refresh_from_db()
     forget_space_roles(editor)
     files.update_file(
         item=item,
@@ -424,18 +432,6 @@ def _revise(title: str, editor: User, note: str, when: datetime) -> None:
         tags=list(item.tags.values_list("name", flat=True)),
     )
     Item.objects.filter(pk=item.pk).update(updated=when)
-
-
-def _extras(timeline: Timeline, staff: dict[str, User]) -> None:
-    """The personas follow the things their stories need: alice watches what she is learning from."""
-    follows = {"alice": ["Python style guide", "A/B testing cheat sheet", "Reading list: statistics for analysts"]}
-    for username, titles in follows.items():
-        if username in staff:
-            for title in titles:
-                timeline.add(
-                    timeline.moment(1, staff[username]),
-                    lambda w, u=staff[username], t=title: _watch(u, Item.objects.get(title=t), w),
-                )
 
 
 # Notifications

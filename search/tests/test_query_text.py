@@ -7,8 +7,8 @@ from search.queries import search
 
 
 def test_it_quotes_every_term_for_fts5():
-    query = parse_query('title: NEAR(a b) AND "x" OR', prefix_last=False)
-    assert fts5_expression(query) == '"title:" AND "NEAR(a" AND "b)" AND "AND" AND "x"'
+    query = parse_query('title: NEAR(a b) ^c* "x" OR', prefix_last=False)
+    assert fts5_expression(query) == '"title:" AND "NEAR(a" AND "b)" AND "^c*" AND "x"'
 
 
 def test_it_matches_the_last_word_as_a_prefix_while_typing():
@@ -24,6 +24,12 @@ def test_it_reads_phrases_alternatives_and_exclusions():
     query = parse_query('"data science" python or rust -java -"old stuff"', prefix_last=False)
     expression = fts5_expression(query)
     assert expression == '("data science" AND ("python" OR "rust")) NOT "java" NOT "old stuff"'
+
+
+def test_it_leaves_out_the_stop_words_postgresql_leaves_out():
+    assert fts5_expression(parse_query("the art of war ")) == '"art" AND "war"'
+    assert fts5_expression(parse_query('"the art of war" ')) == '"the art of war"'
+    assert parse_query("to be or not to be").is_empty
 
 
 def test_it_finds_no_terms_in_punctuation_or_exclusions_alone():

@@ -72,7 +72,8 @@ def test_a_space_the_person_cannot_see_is_a_form_error_not_a_leak(personas, rein
 def test_it_explains_empty_searches(personas, client_for):
     client = client_for(personas.alice)
     assert "Type a few words" in client.get(URL).content.decode()
-    assert "no words to search for" in client.get(URL, {"q": "?!…"}).content.decode()
+    assert "nothing to search for" in client.get(URL, {"q": "?!…"}).content.decode()
+    assert "very common words" in client.get(URL, {"q": "the"}).content.decode()
     assert "Nothing you can see matches" in client.get(URL, {"q": "zebra"}).content.decode()
 
 
