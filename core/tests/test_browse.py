@@ -20,8 +20,12 @@ def make_items(n, personas):
     owners = [UserFactory() for _ in range(5)]
     for i in range(n):
         create_item(
-            owner=owners[i % 5], kind="file", title=f"Item {i}", visibility=Visibility.ORGANISATION,
-            space=personas.team if i % 2 else None, tags=[f"tag{i % 7}", "common"],
+            owner=owners[i % 5],
+            kind="file",
+            title=f"Item {i}",
+            visibility=Visibility.ORGANISATION,
+            space=personas.team if i % 2 else None,
+            tags=[f"tag{i % 7}", "common"],
         )
 
 
