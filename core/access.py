@@ -15,7 +15,7 @@ Rules:
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from core.models import Item, SiteConfig, Visibility
@@ -149,6 +149,28 @@ def search_document_filter(user) -> Q:
     spaces = Q(kind="space", space_id__in=Space.objects.filter(space_filter(user)).values("pk"))
     people = Q(kind="person", person_id__in=User.objects.filter(person_filter(user)).values("pk"))
     return items | spaces | people
+
+
+def visible_item_exists(user, ref: str = "item_id") -> Exists:
+    """True where the item that the outer row's ``ref`` column points at is one ``user`` may see.
+
+    Feeds walk their own rows newest first and stop at the limit; a correlated EXISTS checks
+    each row's one item by primary key, where ``item_id IN (all visible items)`` would make the
+    database build the whole visible set first (seconds on a large organisation).
+    """
+    return Exists(Item.objects.filter(item_filter(user), deleted_at__isnull=True, pk=OuterRef(ref)))
+
+
+def visible_space_exists(user, ref: str = "space_id") -> Exists:
+    from spaces.models import Space
+
+    return Exists(Space.objects.filter(space_filter(user), pk=OuterRef(ref)))
+
+
+def visible_person_exists(user, ref: str) -> Exists:
+    from people.models import User
+
+    return Exists(User.objects.filter(person_filter(user), pk=OuterRef(ref)))
 
 
 def can_view(user, obj) -> bool:

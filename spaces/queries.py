@@ -98,18 +98,15 @@ def space_activity(viewer, space, *, limit: int = 15):
     Membership administration (declined requests, role changes, removals) carries
     ``extra["membership"]``: an audit trail for admins, not news for the space.
     """
-    from core.access import item_filter
-    from core.models import Activity, Item
-    from people.models import User
+    from core.access import visible_item_exists, visible_person_exists
+    from core.models import Activity
 
-    visible_items = Item.objects.filter(item_filter(viewer), deleted_at__isnull=True, space=space).values("pk")
-    people = User.objects.visible_to(viewer).values("pk")
     return (
         Activity.objects.filter(
-            Q(item_id__in=visible_items) | Q(item__isnull=True),
-            Q(target__isnull=True) | Q(target_id__in=people),
+            Q(item__isnull=True) | visible_item_exists(viewer),
+            Q(target__isnull=True) | visible_person_exists(viewer, "target_id"),
+            visible_person_exists(viewer, "actor_id"),
             space=space,
-            actor_id__in=people,
         )
         .exclude(verb__in=HIDDEN_VERBS)
         .exclude(extra__has_key="membership")
