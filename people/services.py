@@ -312,7 +312,7 @@ def accept_invitation(*, invitation: Invitation, user: User, new_account: bool) 
     from spaces import services as spaces_services
     from spaces.models import Membership
 
-    invitation = Invitation.objects.select_related("space").select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_related("space").select_for_update(of=("self",)).get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation was used already.", code="accepted")
     if invitation_expired(invitation):
