@@ -151,6 +151,21 @@ def search_document_filter(user) -> Q:
     return items | spaces | people
 
 
+def item_filter_via(user, relation: str) -> Q:
+    """``item_filter`` for rows that point at an item through ``relation`` (e.g. an Activity's ``item``).
+
+    Feeds that already join the item apply the rule to the joined row: PostgreSQL then checks
+    each row as it walks newest first, where a correlated EXISTS makes it hash every visible item.
+    """
+    columns = {
+        "pk": f"{relation}_id",
+        "owner_id": f"{relation}__owner_id",
+        "visibility": f"{relation}__visibility",
+        "space_id": f"{relation}__space_id",
+    }
+    return _relocate(item_filter(user), columns) & Q(**{f"{relation}__deleted_at__isnull": True})
+
+
 def visible_item_exists(user, ref: str = "item_id") -> Exists:
     """True where the item that the outer row's ``ref`` column points at is one ``user`` may see.
 

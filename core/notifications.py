@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Activity, Item, Notification, NotificationPreference, SiteConfig, Watch
+from core.models import Activity, Notification, NotificationPreference, SiteConfig, Watch
 
 Channel = NotificationPreference.Channel
 
@@ -112,12 +112,13 @@ def deliver(activity: Activity) -> list[Notification]:
 
 def visible_notifications(user):
     """The person's notifications, without those about items they may no longer see."""
-    # A correlated EXISTS checks only the items these notifications point at (by primary key),
-    # where "item IN (everything visible)" would make the database walk every visible item.
-    visible_item = Item.objects.visible_to(user).filter(pk=OuterRef("activity__item_id"))
+    from core.access import item_filter_via
+
+    # The rule is applied to the joined item row, so only the items these notifications point at
+    # are checked, never the whole set of visible items.
     return (
         Notification.objects.filter(recipient=user)
-        .filter(Q(activity__item__isnull=True) | Exists(visible_item))
+        .filter(Q(activity__item__isnull=True) | item_filter_via(user, "activity__item"))
         .select_related("activity__actor", "activity__item", "activity__space", "activity__target")
     )
 

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Min, Q
 
-from core.access import is_guest, visible_item_exists, visible_space_exists
+from core.access import is_guest, item_filter_via, visible_space_exists
 from core.models import Activity, Notification
 from core.notifications import visible_notifications
 from home.models import PeriodicRun
@@ -32,7 +32,8 @@ def recent_activity_for(user, *, limit: int = 20):
         )
     return (
         activities.filter(
-            (Q(item__isnull=False) & visible_item_exists(user)) | (Q(item__isnull=True) & visible_space_exists(user))
+            (Q(item__isnull=False) & item_filter_via(user, "item"))
+            | (Q(item__isnull=True) & visible_space_exists(user))
         )
         # Requests, invitations and downloads are between a few people, deletions leave nothing to
         # open, and membership housekeeping (roles, removals) is not news for everyone else.

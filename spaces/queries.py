@@ -98,12 +98,12 @@ def space_activity(viewer, space, *, limit: int = 15):
     Membership administration (declined requests, role changes, removals) carries
     ``extra["membership"]``: an audit trail for admins, not news for the space.
     """
-    from core.access import visible_item_exists, visible_person_exists
+    from core.access import item_filter_via, visible_person_exists
     from core.models import Activity
 
     return (
         Activity.objects.filter(
-            Q(item__isnull=True) | visible_item_exists(viewer),
+            Q(item__isnull=True) | item_filter_via(viewer, "item"),
             Q(target__isnull=True) | visible_person_exists(viewer, "target_id"),
             visible_person_exists(viewer, "actor_id"),
             space=space,
