@@ -71,3 +71,20 @@ def test_python_and_sql_rules_agree_for_every_persona_and_visibility(personas):
         in_sql = set(Item.objects.visible_to(user).values_list("pk", flat=True))
         in_python = {item.pk for item in items if can_view(user, item)}
         assert in_sql == in_python, user
+
+
+def test_the_rule_applied_through_a_relation_agrees_with_the_rule_on_items(personas):
+    from core.access import item_filter_via
+    from core.models import Activity
+
+    for vis in Visibility.values:
+        for space in (None, personas.team, personas.elsewhere):
+            if vis == Visibility.SPACE and space is None:
+                continue
+            item = ItemFactory(owner=personas.mo, space=space, visibility=vis)
+            item.shared_with.add(personas.gus)
+            Activity.objects.create(actor=personas.mo, verb="created", item=item)
+    for user in (personas.alice, personas.mo, personas.lee, personas.ada, personas.gus, personas.olly, AnonymousUser()):
+        via = set(Activity.objects.filter(item_filter_via(user, "item")).values_list("item_id", flat=True))
+        direct = set(Item.objects.visible_to(user).values_list("pk", flat=True))
+        assert via == direct, user
