@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from core.queries import ItemQuerySet
+from lib.urls import reverse_one
 
 
 class Visibility(models.TextChoices):
@@ -117,7 +117,7 @@ class Item(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("core:item", args=[self.pk])
+        return reverse_one("core:item", self.pk)
 
     @property
     def rating_mean(self) -> float | None:

@@ -3,10 +3,10 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from lib.urls import reverse_one
 from people.queries import SkillQuerySet, UserQuerySet
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
@@ -74,7 +74,7 @@ class User(AbstractUser):
         return "".join(p[0] for p in parts[:2]).upper() or "?"
 
     def get_absolute_url(self):
-        return reverse("people:profile", args=[self.username])
+        return reverse_one("people:profile", self.username)
 
     @property
     def is_guest(self) -> bool:
@@ -116,7 +116,7 @@ class Skill(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:skill", args=[self.slug])
+        return reverse_one("people:skill", self.slug)
 
     def clean(self):
         node, steps = self.parent, 0

@@ -30,6 +30,7 @@ Design, and why:
 
 from __future__ import annotations
 
+import abc
 import html
 import re
 import unicodedata
@@ -176,25 +177,25 @@ def marked_html(text: str | None) -> SafeString:
 # Engines
 
 
-class SearchBackend:
+class SearchBackend(abc.ABC):
     """Match, rank and highlight ``SearchDocument`` rows; subclasses speak one engine."""
 
-    def search(self, docs, query: ParsedQuery, *, limit: int, offset: int) -> list[Hit]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def search(self, docs, query: ParsedQuery, *, limit: int, offset: int) -> list[Hit]: ...
 
-    def install(self, connection) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def install(self, connection) -> None: ...
 
-    def uninstall(self, connection) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def uninstall(self, connection) -> None: ...
 
-    def ensure(self, connection) -> None:
+    def ensure(self, connection) -> None:  # noqa: B027 - an optional hook, a no-op by default
         """Repair what a schema change may have dropped; no-op where nothing can be lost."""
 
-    def pause_sync(self, connection) -> None:
+    def pause_sync(self, connection) -> None:  # noqa: B027 - an optional hook
         """Stop per-row index upkeep before a bulk rebuild of the documents."""
 
-    def resume_sync(self, connection) -> None:
+    def resume_sync(self, connection) -> None:  # noqa: B027 - an optional hook
         """Resume per-row upkeep and catch up with everything written while paused."""
 
 
@@ -261,19 +262,19 @@ class SqliteBackend(SearchBackend):
             cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
             return {row[0] for row in cursor.fetchall() if row[0].startswith("search_fts")}
 
-    def ensure(self, connection) -> None:
+    def ensure(self, connection) -> None:  # noqa: B027 - an optional hook, a no-op by default
         existing = self._existing(connection)
         if "search_fts" not in existing:
             return  # not migrated this far yet
         if not set(self.TRIGGERS) <= existing:
             self.install(connection)
 
-    def pause_sync(self, connection) -> None:
+    def pause_sync(self, connection) -> None:  # noqa: B027 - an optional hook
         with connection.cursor() as cursor:
             for name in self.TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
-    def resume_sync(self, connection) -> None:
+    def resume_sync(self, connection) -> None:  # noqa: B027 - an optional hook
         self.install(connection)
 
     def search(self, docs, query: ParsedQuery, *, limit: int, offset: int) -> list[Hit]:

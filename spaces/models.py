@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
+from lib.urls import reverse_one
 from spaces.queries import SpaceQuerySet
 
 
@@ -38,7 +38,7 @@ class Space(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("spaces:space", args=[self.slug])
+        return reverse_one("spaces:space", self.slug)
 
 
 class Membership(models.Model):

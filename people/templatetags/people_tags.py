@@ -1,5 +1,7 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 
+from lib.urls import reverse_one
 from people.models import PersonSkill
 
 register = template.Library()
@@ -12,3 +14,100 @@ def level_label(value) -> str:
         return PersonSkill.Level(int(value)).label
     except (TypeError, ValueError):
         return ""
+
+
+# Avatars, person cards and skill chips are built in Python: the directory renders 24 cards with up to
+# five chips each, and an {% include %} per card and chip cost most of the page. Same markup as the partials.
+
+
+@register.simple_tag
+def avatar(person, size="sm"):
+    """A person's photo thumbnail, or their initials (people/partials/avatar.html)."""
+    size = size or "sm"
+    if person.photo_thumb:
+        return format_html(
+            '<img class="avatar avatar-{}" src="{}" alt="">\n', size, reverse_one("people:photo", person.username)
+        )
+    return format_html('<span class="avatar avatar-{}" aria-hidden="true">{}</span>\n', size, person.initials)
+
+
+def skill_chip_html(ps) -> str:
+    direction = ps.get_direction_display()
+    level = ps.get_level_display()
+    if ps.direction == PersonSkill.Direction.TEACHES:
+        mark = format_html('<span aria-hidden="true">{} </span>', "★")
+    elif ps.direction == PersonSkill.Direction.WANTS:
+        mark = format_html('<span aria-hidden="true">{} </span>', "+")
+    else:
+        mark = ""
+    return format_html(
+        '<a class="chip chip-{}" href="{}" title="{} · {}">{}{}<span class="visually-hidden"> ({}, {})</span></a>\n',
+        ps.direction,
+        reverse_one("people:skill", ps.skill.slug),
+        direction,
+        level,
+        mark,
+        ps.skill.name,
+        direction.lower(),
+        level.lower(),
+    )
+
+
+@register.simple_tag
+def skill_chip(ps):
+    """One of a person's skills as a chip (people/partials/skill_chip.html)."""
+    return skill_chip_html(ps)
+
+
+CARD_CHIPS = 5
+
+
+@register.simple_tag
+def person_card(person, expert_search=False, skill=None):
+    """A directory card: avatar, name, role line, the teaching level when searching experts, a few skill chips."""
+    site = person.site
+    if site:
+        place = format_html("<span>{}</span>", site.name)
+    elif person.location:
+        place = format_html("<span>{}</span>", person.location)
+    else:
+        place = ""
+    level = ""
+    if expert_search and getattr(person, "match_level", None):
+        level = format_html(
+            '<p class="small"><span class="level-badge">{}</span> <span class="muted">can teach {}</span></p>',
+            level_label(person.match_level),
+            skill.name if skill is not None else "",
+        )
+    skills = person.skills.all()
+    chips = ""
+    if skills:
+        more = len(skills) - CARD_CHIPS
+        chips = format_html(
+            '<p class="chips">{}{}</p>',
+            format_html_join("", "{}", ((skill_chip_html(ps),) for ps in skills[:CARD_CHIPS])),
+            format_html('<span class="muted small">+{}</span>', more) if more > 0 else "",
+        )
+    return format_html(
+        '<article class="card person-card">\n'
+        "  {}\n"
+        '  <div class="person-card-body">\n'
+        '    <h3 class="card-title"><a href="{}">{}</a></h3>\n'
+        '    <p class="meta">\n'
+        "      {}\n"
+        "      {}\n"
+        "      {}\n"
+        "    </p>\n"
+        "    {}\n"
+        "    {}\n"
+        "  </div>\n"
+        "</article>\n",
+        avatar(person, "md"),
+        reverse_one("people:profile", person.username),
+        person.name,
+        format_html("<span>{}</span>", person.job_title) if person.job_title else "",
+        format_html("<span>{}</span>", person.department) if person.department else "",
+        place,
+        level,
+        chips,
+    )
