@@ -182,6 +182,15 @@ def visible_space_exists(user, ref: str = "space_id") -> Exists:
     return Exists(Space.objects.filter(space_filter(user), pk=OuterRef(ref)))
 
 
+def person_filter_via(user, relation: str) -> Q:
+    """``person_filter`` for rows that point at a person through ``relation`` (e.g. a Membership's ``user``).
+
+    Lists that already join the person check the joined row: ``user_id IN (visible people)`` makes
+    SQLite build the list of every active person first (milliseconds on a large organisation).
+    """
+    return _relocate(person_filter(user), {"pk": f"{relation}_id", "is_active": f"{relation}__is_active"})
+
+
 def visible_person_exists(user, ref: str) -> Exists:
     from people.models import User
 

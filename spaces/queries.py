@@ -70,11 +70,11 @@ def membership_of(user, space):
 
 def members(viewer, space, *, state: str = "active"):
     """Memberships of a space in one state, owners and moderators first, limited to people the viewer may see."""
-    from people.models import User
+    from core.access import person_filter_via
     from spaces.models import Membership
 
     return (
-        Membership.objects.filter(space=space, state=state, user__in=User.objects.visible_to(viewer))
+        Membership.objects.filter(person_filter_via(viewer, "user"), space=space, state=state)
         .select_related("user", "invited_by")
         .annotate(rank=role_rank())
         .order_by("rank", "user__display_name", "user__username")

@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from lib.urls import reverse_one
 from people.models import PersonSkill
@@ -31,25 +32,23 @@ def avatar(person, size="sm"):
     return format_html('<span class="avatar avatar-{}" aria-hidden="true">{}</span>\n', size, person.initials)
 
 
-def skill_chip_html(ps) -> str:
-    direction = ps.get_direction_display()
-    level = ps.get_level_display()
-    if ps.direction == PersonSkill.Direction.TEACHES:
-        mark = format_html('<span aria-hidden="true">{} </span>', "★")
-    elif ps.direction == PersonSkill.Direction.WANTS:
-        mark = format_html('<span aria-hidden="true">{} </span>', "+")
-    else:
-        mark = ""
-    return format_html(
-        '<a class="chip chip-{}" href="{}" title="{} · {}">{}{}<span class="visually-hidden"> ({}, {})</span></a>\n',
-        ps.direction,
-        reverse_one("people:skill", ps.skill.slug),
-        direction,
-        level,
-        mark,
-        ps.skill.name,
-        direction.lower(),
-        level.lower(),
+_DIRECTIONS = dict(PersonSkill.Direction.choices)
+_LEVELS = dict(PersonSkill.Level.choices)
+_MARKS = {
+    PersonSkill.Direction.TEACHES: '<span aria-hidden="true">★ </span>',
+    PersonSkill.Direction.WANTS: '<span aria-hidden="true">+ </span>',
+}
+
+
+def skill_chip_html(ps) -> SafeString:
+    # Plain string building: format_html and get_FOO_display() per chip were most of a directory page.
+    direction = escape(_DIRECTIONS.get(ps.direction, ps.direction))
+    level = escape(_LEVELS.get(ps.level, ps.level))
+    skill = ps.skill
+    return SafeString(
+        f'<a class="chip chip-{escape(ps.direction)}" href="{escape(reverse_one("people:skill", skill.slug))}"'
+        f' title="{direction} · {level}">{_MARKS.get(ps.direction, "")}{escape(skill.name)}'
+        f'<span class="visually-hidden"> ({direction.lower()}, {level.lower()})</span></a>\n'
     )
 
 
