@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -48,6 +49,9 @@ class SiteConfig(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+        # allauth names the site in its e-mails from django.contrib.sites: keep the two in step.
+        Site.objects.filter(id=settings.SITE_ID).update(name=self.name)
+        Site.objects.clear_cache()
 
     @classmethod
     def load(cls) -> "SiteConfig":

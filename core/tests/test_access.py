@@ -88,3 +88,14 @@ def test_the_rule_applied_through_a_relation_agrees_with_the_rule_on_items(perso
         via = set(Activity.objects.filter(item_filter_via(user, "item")).values_list("item_id", flat=True))
         direct = set(Item.objects.visible_to(user).values_list("pk", flat=True))
         assert via == direct, user
+
+
+def test_renaming_the_site_renames_it_in_account_emails_too(db):
+    from django.contrib.sites.models import Site
+
+    from core.models import SiteConfig
+
+    config = SiteConfig.load()
+    config.name = "Learning Hub"
+    config.save()
+    assert Site.objects.get_current().name == "Learning Hub"
