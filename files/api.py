@@ -10,7 +10,7 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -42,13 +42,14 @@ class FileOut(Schema):
     tags: list[str]
     created: datetime
     updated: datetime
-    original_name: str
-    content_type: str
-    family: str
-    size: int
-    sha256: str
-    width: int | None
-    height: int | None
+    # The file's own details, read through the item's one-to-one `file`.
+    original_name: str = Field(..., alias="file.original_name")
+    content_type: str = Field(..., alias="file.content_type")
+    family: str = Field(..., alias="file.family")
+    size: int = Field(..., alias="file.size")
+    sha256: str = Field(..., alias="file.sha256")
+    width: int | None = Field(None, alias="file.width")
+    height: int | None = Field(None, alias="file.height")
     url: str
     download_url: str
     thumbnail_url: str | None
@@ -72,34 +73,6 @@ class FileOut(Schema):
     @staticmethod
     def resolve_tags(obj):
         return [tag.slug for tag in obj.tags.all()]
-
-    @staticmethod
-    def resolve_original_name(obj):
-        return obj.file.original_name
-
-    @staticmethod
-    def resolve_content_type(obj):
-        return obj.file.content_type
-
-    @staticmethod
-    def resolve_family(obj):
-        return obj.file.family
-
-    @staticmethod
-    def resolve_size(obj):
-        return obj.file.size
-
-    @staticmethod
-    def resolve_sha256(obj):
-        return obj.file.sha256
-
-    @staticmethod
-    def resolve_width(obj):
-        return obj.file.width
-
-    @staticmethod
-    def resolve_height(obj):
-        return obj.file.height
 
     @staticmethod
     def resolve_url(obj):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -71,25 +71,13 @@ class SpacePatch(Schema):
 
 
 class MembershipOut(Schema):
-    space: str
-    username: str
-    name: str
+    space: str = Field(..., alias="space.slug")
+    username: str = Field(..., alias="user.username")
+    name: str = Field(..., alias="user.name")
     role: str
     state: str
     invited_by: str | None
     created: datetime
-
-    @staticmethod
-    def resolve_space(obj):
-        return obj.space.slug
-
-    @staticmethod
-    def resolve_username(obj):
-        return obj.user.username
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.user.name
 
     @staticmethod
     def resolve_invited_by(obj):
