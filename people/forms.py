@@ -63,9 +63,17 @@ class ProfileForm(forms.Form):
 
 class SkillAddForm(forms.Form):
     skill = forms.CharField(max_length=200, help_text="Start typing and pick a skill from the list.")
-    direction = forms.ChoiceField(choices=PersonSkill.Direction.choices, initial=PersonSkill.Direction.HAS)
+    direction = forms.ChoiceField(
+        label="I…",
+        choices=[
+            (PersonSkill.Direction.HAS, "have this skill"),
+            (PersonSkill.Direction.WANTS, "want to learn it"),
+            (PersonSkill.Direction.TEACHES, "can teach it"),
+        ],
+        initial=PersonSkill.Direction.HAS,
+    )
     level = forms.TypedChoiceField(
-        choices=PersonSkill.Level.choices, coerce=int, initial=PersonSkill.Level.PRACTITIONER
+        label="At level", choices=PersonSkill.Level.choices, coerce=int, initial=PersonSkill.Level.PRACTITIONER
     )
 
     def clean_skill(self):

@@ -26,8 +26,8 @@ def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, p
 
     skills = page.locator("#skills")
     skills.get_by_label("Skill", exact=True).fill("Python")
-    skills.get_by_label("Direction").select_option(label="Can teach")
-    skills.get_by_label("Level").select_option(label="Expert")
+    skills.get_by_label("I…").select_option(label="can teach it")
+    skills.get_by_label("At level").select_option(label="Expert")
     skills.get_by_role("button", name="Add skill").click()
     # htmx swaps only the skills card, so what was typed in the profile form is still there.
     expect(skills.get_by_role("heading", name="Can teach")).to_be_visible()
@@ -59,8 +59,8 @@ def test_it_adds_a_skill_without_javascript(new_context, tmp_path):
 
     skills = page.locator("#skills")
     skills.get_by_label("Skill", exact=True).fill("negotiation")
-    skills.get_by_label("Direction").select_option(label="Wants to learn")
-    skills.get_by_label("Level").select_option(label="Beginner")
+    skills.get_by_label("I…").select_option(label="want to learn it")
+    skills.get_by_label("At level").select_option(label="Beginner")
     skills.get_by_role("button", name="Add skill").click()
 
     expect(page.get_by_role("status")).to_contain_text("Negotiation is on your profile.")
