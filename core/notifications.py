@@ -8,6 +8,7 @@ something they may no longer see.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -87,6 +88,15 @@ def preferences_of(user) -> dict[str, str]:
     return {kind: chosen.get(kind, default) for kind, (_, default) in KINDS.items()}
 
 
+def unread_key(user_id: int) -> str:
+    """Where the top bar's unread count is cached (see home.queries.unread_count)."""
+    return f"notifications:unread:{user_id}"
+
+
+def forget_unread_count(user_id: int) -> None:
+    cache.delete(unread_key(user_id))
+
+
 @transaction.atomic
 def deliver(activity: Activity) -> list[Notification]:
     """Create the in-app notifications for an activity and queue any immediate e-mails."""
@@ -105,6 +115,7 @@ def deliver(activity: Activity) -> list[Notification]:
         if not created:
             continue
         made.append(note)
+        transaction.on_commit(lambda pk=user.pk: forget_unread_count(pk))
         if channel == Channel.EMAIL and user.email:
             transaction.on_commit(lambda pk=note.pk: send_notification_email.enqueue(pk))
     return made

@@ -3,17 +3,19 @@
 import zoneinfo
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Min, Q
 
 from core.access import is_guest, item_filter_via, visible_space_exists
 from core.models import Activity, Notification
-from core.notifications import visible_notifications
+from core.notifications import unread_key, visible_notifications
 from home.models import PeriodicRun
 from spaces.models import Membership
 
 # Digests go out at this hour of each person's own day.
 DIGEST_HOUR = 7
 UNREAD_CAP = 100
+UNREAD_TTL = 60
 
 
 def recent_activity_for(user, *, limit: int = 20):
@@ -53,8 +55,19 @@ def notifications_for(user):
 
 
 def unread_count(user) -> int:
-    """Unread notifications, counted up to ``UNREAD_CAP`` so the query stays small however many wait."""
-    return visible_notifications(user).filter(read_at__isnull=True).values("pk")[:UNREAD_CAP].count()
+    """Unread notifications, counted up to ``UNREAD_CAP`` so the query stays small however many wait.
+
+    Every page shows it, and building the access rule into its query costs milliseconds, so it is
+    cached for a short while; new notifications and marking them read forget it at once
+    (``forget_unread_count``). An item hidden meanwhile can leave the badge one too high for at
+    most ``UNREAD_TTL`` seconds; the list itself is always exact.
+    """
+    key = unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = visible_notifications(user).filter(read_at__isnull=True).values("pk")[:UNREAD_CAP].count()
+        cache.set(key, count, UNREAD_TTL)
+    return count
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.models import Notification, NotificationPreference
-from core.notifications import KINDS
+from core.notifications import KINDS, forget_unread_count
 from home.models import PeriodicRun
 from home.queries import digests_due
 
@@ -17,10 +17,13 @@ def mark_notification_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+        forget_unread_count(notification.recipient_id)
 
 
 def mark_all_notifications_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    forget_unread_count(user.pk)
+    return marked
 
 
 @transaction.atomic

@@ -125,8 +125,14 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # The embedded default runs several web processes and a worker: a per-process memory cache
+    # would let one process keep showing what another just changed (site settings, unread counts).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+    }
 
 TASK_BACKEND = env_str("TASK_BACKEND", "rq" if REDIS_URL else "database")
 if TESTING:
