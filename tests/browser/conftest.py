@@ -122,7 +122,10 @@ def problems(page):
     page.on("pageerror", lambda exc: seen.append(f"uncaught: {exc}"))
 
     def on_failed(request):
-        # A link that downloads a file ends its navigation that way; that is not a failure.
+        # A link that downloads a file ends its navigation that way; that is not a failure. Nor is
+        # Chromium's own PDF viewer (a chrome-extension:// page) cancelling its internal requests.
+        if request.url.startswith("chrome-extension://"):
+            return
         if not (request.is_navigation_request() and request.failure == "net::ERR_ABORTED"):
             seen.append(f"failed: {request.method} {request.url} {request.failure}")
 
