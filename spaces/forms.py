@@ -50,7 +50,7 @@ class InviteForm(forms.Form):
     """Pick someone by username, name or e-mail address; an unknown address invites them to sign up."""
 
     NEWCOMER_ROLES = [
-        ("guest", "A guest: they see only the spaces they are invited to"),
+        ("guest", "A guest"),
         ("learner", "A member of the organisation"),
     ]
 
@@ -64,7 +64,7 @@ class InviteForm(forms.Form):
         initial="guest",
         required=False,
         label="Someone new joins as",
-        help_text="Only used when you invite an e-mail address that has no account yet.",
+        help_text="For an e-mail address with no account yet. A guest sees only the spaces they are invited to.",
     )
 
     def __init__(self, *args, viewer, **kwargs):
