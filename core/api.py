@@ -16,9 +16,10 @@ from core.services import unwatch, watch
 router = Router()
 
 
-class ItemOut(Schema):
+class ItemFields(Schema):
+    """What every kind's API output shares; a kind's schema extends it with its own details."""
+
     id: int
-    kind: str
     title: str
     summary: str
     owner: str
@@ -28,7 +29,6 @@ class ItemOut(Schema):
     created: datetime
     updated: datetime
     url: str
-    watching: bool
 
     @staticmethod
     def resolve_owner(obj):
@@ -45,6 +45,11 @@ class ItemOut(Schema):
     @staticmethod
     def resolve_url(obj):
         return obj.get_absolute_url()
+
+
+class ItemOut(ItemFields):
+    kind: str
+    watching: bool
 
 
 class WatchOut(Schema):

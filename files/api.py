@@ -4,7 +4,6 @@ Uploads are multipart forms. A refused upload answers ``{"detail": ...}`` with 4
 415 (a type that is not accepted) or 400 (damaged, or content that does not match its name).
 """
 
-from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from api.auth import ANONYMOUS_ALLOWED, api_auth_or_anonymous
 from core.access import get_visible_or_404
+from core.api import ItemFields
 from core.services import parse_tags
 from files import queries, services
 from files.views import serve_file
@@ -31,17 +31,8 @@ class ErrorOut(Schema):
     detail: str
 
 
-class FileOut(Schema):
-    id: int
-    title: str
-    summary: str
-    owner: str
-    space: str | None
-    visibility: str
+class FileOut(ItemFields):
     shared_with: list[str] | None
-    tags: list[str]
-    created: datetime
-    updated: datetime
     # The file's own details, read through the item's one-to-one `file`.
     original_name: str = Field(..., alias="file.original_name")
     content_type: str = Field(..., alias="file.content_type")
@@ -50,17 +41,8 @@ class FileOut(Schema):
     sha256: str = Field(..., alias="file.sha256")
     width: int | None = Field(None, alias="file.width")
     height: int | None = Field(None, alias="file.height")
-    url: str
     download_url: str
     thumbnail_url: str | None
-
-    @staticmethod
-    def resolve_owner(obj):
-        return obj.owner.username
-
-    @staticmethod
-    def resolve_space(obj):
-        return obj.space.slug if obj.space_id else None
 
     @staticmethod
     def resolve_shared_with(obj, context):
@@ -69,14 +51,6 @@ class FileOut(Schema):
         if obj.owner_id != user.pk:
             return None
         return [person.username for person in obj.shared_with.all()]
-
-    @staticmethod
-    def resolve_tags(obj):
-        return [tag.slug for tag in obj.tags.all()]
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
 
     @staticmethod
     def resolve_download_url(obj):
