@@ -34,3 +34,9 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Build every page afresh: query-count tests measure the view, not the page cache (lib/pagecache.py)."""
+    settings.WATERCOOLER_PAGE_CACHE = False

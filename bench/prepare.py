@@ -104,7 +104,7 @@ def login(base: str, pages_file: str) -> None:
             response = client.get(f"{base}{path}", allow_redirects=False, timeout=60)
             if response.status_code != 200:
                 sys.exit(f"{name} ({path}) answered {response.status_code}, not 200.")
-    print(cookie)
+    print("; ".join(f"{name}={value}" for name, value in session.cookies.items()))
 
 
 def describe() -> None:

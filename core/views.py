@@ -12,6 +12,7 @@ from core.forms import BrowseForm
 from core.kinds import item_view
 from core.models import Item
 from lib.htmx import render_page
+from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
 
 
@@ -34,6 +35,7 @@ def item(request, pk: int):
 
 
 @login_required
+@cache_for_viewer
 def browse(request):
     from spaces.models import Space
 

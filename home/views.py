@@ -12,12 +12,14 @@ from home.forms import NotificationSettingsForm
 from home.queries import notifications_for, recent_activity_for
 from home.services import mark_all_notifications_read, mark_notification_read, set_notification_preferences
 from lib.htmx import render_page
+from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
 from spaces.models import Membership
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
+@cache_for_viewer
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home/welcome.html")

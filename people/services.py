@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from core.access import can_admin, is_guest, is_site_admin
 from core.models import SiteConfig
+from lib.pagecache import content_changed
 from people import images
 from people.languages import normalise_code
 from people.models import RESERVED_SKILL_SLUGS, TIME_ZONES, Invitation, PersonSkill, Site, Skill, User
@@ -168,6 +169,7 @@ def refresh_skill_depths(*, skill: Skill) -> int:
         changed += len(stale)
         level = [c.pk for c in children]
         seen.update(level)
+    content_changed()  # bulk writes send no signals
     return changed
 
 
@@ -246,6 +248,7 @@ def _apply_plan(plan: ImportPlan) -> None:
         for skill_id, depth in plan.depth_changes.items():
             moved[skill_id].depth = depth
         Skill.objects.bulk_update(moved.values(), ["depth"], batch_size=500)
+    content_changed()  # bulk writes send no signals
 
 
 # Invitations

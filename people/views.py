@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import get_visible_or_404, is_guest, is_site_admin
 from core.models import Item, SiteConfig
 from lib.htmx import render_page
+from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
 from people import queries, services
 from people.forms import (
@@ -36,6 +37,7 @@ IMPORT_DIR = "imports/skills"
 
 
 @login_required
+@cache_for_viewer
 def directory(request):
     choices = queries.directory_choices(request.user)
     form = DirectoryForm(request.GET or None, **choices)
@@ -69,6 +71,7 @@ def directory(request):
 
 
 @login_required
+@cache_for_viewer
 def profile(request, username):
     person = get_visible_or_404(request.user, User.objects.select_related("site"), username=username)
     items = Item.objects.visible_to(request.user).filter(owner=person).with_cards().order_by("-created", "-pk")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import connections, router, transaction
 from django.db.models import Prefetch
 
+from lib.pagecache import content_changed
 from search import index
 from search.backends import backend_for
 from search.models import SearchDocument
@@ -73,4 +74,5 @@ def rebuild_index(*, kinds: Iterable[str] = KINDS, batch_size: int = 2000, progr
                 if progress:
                     progress(kind, counts[kind])
         backend.resume_sync(conn)
+    content_changed()
     return counts

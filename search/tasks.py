@@ -13,10 +13,13 @@ def reindex(kind: str, pk: int) -> None:
         "person": (User, index.index_person),
         "space": (Space, index.index_space),
     }[kind]
+    from lib.pagecache import content_changed
+
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
         from search.models import SearchDocument
 
         SearchDocument.objects.filter(**{kind: pk}).delete()
-        return
-    fn(obj)
+    else:
+        fn(obj)
+    content_changed()  # search pages kept in the page cache must see the new document

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from core.models import ItemKind
 from lib.htmx import render_page
+from lib.pagecache import cache_for_viewer
 from lib.pagination import MAX_PAGE, Page
 from search.backends import MAX_QUERY_LENGTH
 from search.forms import SearchForm
@@ -27,6 +28,7 @@ def _page_number(request) -> int:
 
 @login_required
 @require_GET
+@cache_for_viewer
 def search(request):
     form = SearchForm(request.GET or None, user=request.user)
     number = _page_number(request)

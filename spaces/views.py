@@ -12,6 +12,7 @@ from core.access import can_admin, can_view, get_visible_or_404, is_guest, is_si
 from core.models import Watch
 from core.services import unwatch, watch
 from lib.htmx import render_page
+from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
 from people.models import User
 from spaces import queries, services
@@ -122,6 +123,7 @@ def cover(request, slug):
 
 
 @login_required
+@cache_for_viewer
 def space(request, slug):
     space = _space_or_404(request, slug)
     is_admin = can_admin(request.user, space)

@@ -230,6 +230,9 @@ WATERCOOLER_MAX_PHOTO_MB = env_int("WATERCOOLER_MAX_PHOTO_MB", 10)
 WATERCOOLER_DEMO_PASSWORD = env_str("WATERCOOLER_DEMO_PASSWORD", "watercooler-demo")
 # Serve the benchmark's 50-row reference page (/bench/rows), which lists titles without the access rule.
 WATERCOOLER_BENCH = env_bool("WATERCOOLER_BENCH")
+# Keep each signed-in person's copy of the heaviest pages until anything changes (lib/pagecache.py).
+WATERCOOLER_PAGE_CACHE = env_bool("WATERCOOLER_PAGE_CACHE", True)
+WATERCOOLER_PAGE_CACHE_SECONDS = env_int("WATERCOOLER_PAGE_CACHE_SECONDS", 300)
 # Hosts the guarded outbound client may reach although they resolve to private addresses.
 OUTBOUND_ALLOWLIST = env_list("OUTBOUND_ALLOWLIST")
 

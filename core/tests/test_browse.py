@@ -29,6 +29,7 @@ def make_items(n, personas):
         )
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_browse_uses_the_same_number_of_queries_for_10_and_200_items(personas, client_for):
     client = client_for(personas.alice)
     make_items(10, personas)

@@ -22,6 +22,7 @@ def home_queries(client):
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_it_costs_the_same_queries_with_10_or_200_activities(personas, client_for):
     client = client_for(personas.alice)
     add_activities(personas, 10)

@@ -111,6 +111,7 @@ def _queries(client, params):
 
 
 @pytest.mark.parametrize("params", [{}, {"skill": "Programming", "direction": "teaches"}, {"q": "person"}])
+@pytest.mark.usefixtures("no_page_cache")
 def test_it_uses_the_same_number_of_queries_for_10_and_200_people(personas, client_for, tree, params):
     site = Site.objects.create(name="HQ")
     client = client_for(personas.alice)

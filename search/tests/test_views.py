@@ -102,6 +102,7 @@ def test_anonymous_visitors_are_asked_to_sign_in(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_page_costs_the_same_queries_for_few_and_many_results(personas, reindex, client_for):
     client = client_for(personas.alice)
     UserFactory(display_name="Retro Fan")

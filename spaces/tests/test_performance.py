@@ -9,7 +9,7 @@ from core.models import Activity, Visibility
 from spaces.models import Membership, Space
 from tests.factories import ItemFactory, MembershipFactory, SpaceFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def grow(space, owner, n):
