@@ -66,6 +66,9 @@ def mount_routers() -> None:
     from search.api import router as search_router
 
     api.add_router("/search/", search_router, tags=["search"])
+    from wiki.api import router as wiki_router
+
+    api.add_router("/wiki/", wiki_router, tags=["wiki"])
 
 
 mount_routers()

@@ -21,6 +21,8 @@ from django.http import Http404
 from core.models import Item, SiteConfig, Visibility
 
 SPACE_ADMIN_ROLES = ("owner", "moderator")
+# Item kinds written by many: every member of their space may edit them, not only the owner.
+COLLABORATIVE_KINDS = frozenset({"page"})
 
 
 def is_site_admin(user) -> bool:
@@ -250,7 +252,16 @@ def can_edit(user, obj) -> bool:
     if isinstance(obj, Item):
         if not can_view(user, obj):
             return False
-        return obj.owner_id == user.pk or can_admin(user, obj)
+        if obj.owner_id == user.pk or can_admin(user, obj):
+            return True
+        if obj.kind in COLLABORATIVE_KINDS:
+            # Written together: any member of the page's space, or the named people of a personal page.
+            if obj.space_id is not None:
+                return obj.space_id in space_roles(user)
+            return obj.visibility == Visibility.PEOPLE and obj.shared_with.filter(pk=user.pk).exists()
+        from core.kinds import extra_editor
+
+        return extra_editor(obj.kind, user, obj)
     return can_admin(user, obj)
 
 

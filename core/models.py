@@ -19,6 +19,9 @@ class Visibility(models.TextChoices):
 
 class ItemKind(models.TextChoices):
     FILE = "file", "File"
+    PAGE = "page", "Wiki page"
+    LINK = "link", "Link"
+    BOARD = "board", "Board"
 
 
 class SiteConfig(models.Model):

@@ -42,6 +42,8 @@ def recipients(activity: Activity) -> list[tuple[object, str]]:
     verb = activity.verb
     item = activity.item
     out: list[tuple[object, str]] = []
+    if activity.extra.get("quiet"):  # one of many rows of a bulk change that announces itself once
+        return out
     if verb == Activity.Verb.INVITED and activity.target:
         out.append((activity.target, "invited"))
     elif verb == Activity.Verb.APPROVED and activity.target:
@@ -59,8 +61,15 @@ def recipients(activity: Activity) -> list[tuple[object, str]]:
     elif verb in (Activity.Verb.CREATED, Activity.Verb.SHARED) and item is not None and activity.space_id:
         watchers = Watch.objects.filter(space_id=activity.space_id).select_related("user")
         out.extend((w.user, "new_in_space") for w in watchers if can_view(w.user, item))
-    elif verb == Activity.Verb.UPDATED and item is not None:
-        watchers = Watch.objects.filter(item_id=item.pk).select_related("user")
+    elif verb == Activity.Verb.SHARED and item is None and activity.extra.get("wiki_import") and activity.space_id:
+        watchers = Watch.objects.filter(space_id=activity.space_id).select_related("user")
+        out.extend((w.user, "new_in_space") for w in watchers)
+    elif verb == Activity.Verb.UPDATED and item is not None and not activity.extra.get("minor"):
+        # A space's wiki is written together, so watching the space means hearing of its pages' edits.
+        watched = Q(item_id=item.pk)
+        if item.kind == "page" and item.space_id:
+            watched |= Q(space_id=item.space_id)
+        watchers = Watch.objects.filter(watched).select_related("user")
         out.extend((w.user, "item_changed") for w in watchers if can_view(w.user, item))
     seen = set()
     unique = []
@@ -147,8 +156,15 @@ def describe(note: Notification) -> str:
         return f"{a.actor.name} mentioned you in {what}" if what else f"{a.actor.name} mentioned you"
     if a.verb == Activity.Verb.JOINED:
         return f"{a.actor.name} joined {a.space}"
+    if a.extra.get("wiki_import"):
+        return f"{a.actor.name} imported {imported_pages(a.extra)} into the wiki of {a.space}"
     where = f" in {a.space}" if a.space_id and a.item_id else ""
     return f"{a.actor.name} {a.get_verb_display()} {what}{where}"
+
+
+def imported_pages(extra: dict) -> str:
+    count = extra.get("created", 0) + extra.get("updated", 0)
+    return f"{count} page{'' if count == 1 else 's'}"
 
 
 def link(note: Notification) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from core.models import Activity, Item, Tag, Watch
+from core.models import Activity, Item, SiteConfig, Tag, Visibility, Watch
 
 
 def parse_tags(text: str) -> list[str]:
@@ -21,13 +22,18 @@ def parse_tags(text: str) -> list[str]:
 
 
 def set_tags(*, item: Item, names: Iterable[str]) -> None:
-    tags = []
+    """Label the item with exactly these tags, making the ones nobody used before (three queries at most)."""
+    wanted: dict[str, str] = {}
     for name in names:
         slug = slugify(name)[:60]
-        if not slug:
-            continue
-        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-        tags.append(tag)
+        if slug and slug not in wanted:
+            wanted[slug] = " ".join(name.split())[:60]
+    tags = list(Tag.objects.filter(slug__in=wanted)) if wanted else []
+    missing = wanted.keys() - {tag.slug for tag in tags}
+    if missing:
+        # ignore_conflicts: someone else may make the same tag at the same moment.
+        Tag.objects.bulk_create([Tag(slug=slug, name=wanted[slug]) for slug in missing], ignore_conflicts=True)
+        tags += Tag.objects.filter(slug__in=missing)
     item.tags.set(tags)
 
 
@@ -40,6 +46,18 @@ def record_activity(*, actor, verb: str, item=None, space=None, target=None, ext
     activity = Activity.objects.create(actor=actor, verb=verb, item=item, space=space, target=target, extra=extra or {})
     transaction.on_commit(lambda: fan_out_activity.enqueue(activity.pk))
     return activity
+
+
+def check_visibility(*, visibility: str, space, shared_with: Sequence, noun: str = "file") -> None:
+    """Refuse a visibility that cannot hold for this item, with a message that says why."""
+    if visibility not in Visibility.values:
+        raise ValidationError(f"“{visibility}” is not a visibility; choose one of: {', '.join(Visibility.values)}.")
+    if visibility == Visibility.SPACE and space is None:
+        raise ValidationError(f"Only a {noun} in a space can be limited to the space's members.")
+    if visibility == Visibility.PUBLIC and not SiteConfig.load().public_web:
+        raise ValidationError("This site does not allow items to be public on the web.")
+    if visibility == Visibility.PEOPLE and not shared_with:
+        raise ValidationError(f"Name at least one person to share the {noun} with.")
 
 
 @transaction.atomic

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.access import can_admin, can_create_in, can_edit
-from core.models import Activity, Item, ItemKind, SiteConfig, Visibility
-from core.services import create_item, record_activity, update_item, watch
+from core.models import Activity, Item, ItemKind
+from core.services import check_visibility, create_item, record_activity, update_item, watch
 from files.models import File
 from lib.uploads import Inspection, inspect_upload
 
@@ -43,17 +43,6 @@ def title_from_filename(name: str) -> str:
         stem = stem.replace("-", " ")
     title = " ".join(stem.split())[:TITLE_MAX]
     return title[:1].upper() + title[1:] if title else "Untitled file"
-
-
-def check_visibility(*, visibility: str, space, shared_with: Sequence) -> None:
-    if visibility not in Visibility.values:
-        raise ValidationError(f"“{visibility}” is not a visibility; choose one of: {', '.join(Visibility.values)}.")
-    if visibility == Visibility.SPACE and space is None:
-        raise ValidationError("Only a file in a space can be limited to the space's members.")
-    if visibility == Visibility.PUBLIC and not SiteConfig.load().public_web:
-        raise ValidationError("This site does not allow items to be public on the web.")
-    if visibility == Visibility.PEOPLE and not shared_with:
-        raise ValidationError("Name at least one person to share the file with.")
 
 
 def upload_file(

@@ -23,6 +23,8 @@ from files.models import File
 from people.models import PersonSkill
 from spaces.models import Membership, Space
 from tests.factories import MembershipFactory, SkillFactory, SpaceFactory, UserFactory
+from wiki.models import PageTemplate
+from wiki.services import create_page
 
 PERSONAS = ("anonymous", "guest", "member", "non_member", "owner", "space_admin", "site_admin")
 
@@ -138,6 +140,44 @@ PAGES = [
     ("post", "/settings/tokens/{token}/revoke", only({"owner": FOUND}), None),
     ("get", "/settings/site/", only({"site_admin": OK}), None),
     ("get", "/healthz", everyone(OK, anonymous=OK), None),
+    # The wiki. "Team page" is alice's, in the team space, for its members; pages are written together,
+    # so every member (the guest too) may edit, while deleting is for the owner and the space's admins.
+    ("get", "/wiki/", everyone(OK), None),
+    ("get", "/wiki/new/", everyone(OK), None),
+    ("get", "/wiki/new/?space=team", everyone(OK), None),
+    ("post", "/wiki/preview", everyone(OK), {"text": "# Hello [[Team page]]"}),
+    ("get", "/wiki/templates/", everyone(OK), None),
+    # Templates are the curators' (lee, the "member" here, is one) and the admins'.
+    ("get", "/wiki/templates/new/", only({"member": OK, "site_admin": OK}, others=FORBID), None),
+    ("get", "/wiki/templates/{template}/", only({"member": OK, "site_admin": OK}, others=FORBID), None),
+    ("post", "/wiki/templates/{template}/delete", only({"member": FOUND, "site_admin": FOUND}, others=FORBID), None),
+    ("get", "/wiki/~alice/", everyone(OK), None),
+    ("get", "/wiki/~alice/my-notes/", everyone(OK, anonymous=MISSING, guest=MISSING), None),
+    ("get", "/wiki/s/team/", team_item(anonymous=LOGIN), None),
+    ("get", "/wiki/s/team/team-page/", team_item(), None),
+    ("get", "/wiki/s/team/export.zip", team_item(anonymous=LOGIN), None),
+    ("get", "/wiki/s/team/import/", team_item(anonymous=LOGIN), None),
+    ("get", "/wiki/{page}/edit/", team_item(anonymous=LOGIN), None),
+    (
+        "post",
+        "/wiki/{page}/edit/",
+        team_item(FOUND, anonymous=LOGIN),
+        {"title": "Team page", "text": "Edited.", "base": 1},
+    ),
+    ("get", "/wiki/{page}/history/", team_item(), None),
+    ("get", "/wiki/{page}/diff/?from=1&to=1", team_item(), None),
+    ("get", "/wiki/{page}/r/1/", team_item(), None),
+    ("get", "/wiki/{page}/r/1/revert", team_item(anonymous=LOGIN), None),
+    ("get", "/wiki/{page}/attribution/", team_item(), None),
+    ("get", "/wiki/{page}/slides/", team_item(), None),
+    ("get", "/wiki/{page}/links-here/", team_item(), None),
+    ("get", "/wiki/{page}/export.md", team_item(), None),
+    ("get", "/wiki/{page}/export.html", team_item(), None),
+    ("get", "/wiki/{page}/settings/", team_item(anonymous=LOGIN), None),
+    ("get", "/wiki/{page}/delete/", team_item(anonymous=LOGIN, change=OK), None),
+    ("post", "/wiki/{page}/delete/", team_item(anonymous=LOGIN, change=FOUND), None),
+    ("post", "/wiki/{page}/restore/", only({"owner": FOUND, "space_admin": FOUND, "site_admin": FOUND}), None),
+    ("post", "/wiki/{page}/watch", team_item(FOUND, anonymous=LOGIN), None),
 ]
 
 API = [
@@ -240,6 +280,15 @@ API = [
     ("post", "/api/tokens/{token}/revoke", only({"owner": OK}, anonymous=UNAUTH), None),
     ("get", "/api/search/?q=notes", everyone(OK, anonymous=UNAUTH), None),
     ("get", "/api/openapi.json", everyone(OK, anonymous=OK), None),
+    ("get", "/api/wiki/pages", everyone(OK, anonymous=OK), None),
+    ("post", "/api/wiki/pages", everyone(201, anonymous=UNAUTH), {"title": "A new page"}),
+    ("get", "/api/wiki/pages/{page}", team_item(), None),
+    # Pages are written together: every member of the space may edit, not only the owner.
+    ("put", "/api/wiki/pages/{page}", team_item(anonymous=UNAUTH), {"text": "Edited.\n", "base_revision": 1}),
+    ("get", "/api/wiki/pages/{page}/revisions", team_item(), None),
+    ("get", "/api/wiki/pages/{page}/revisions/1", team_item(), None),
+    ("get", "/api/wiki/pages/{page}/diff", team_item(), None),
+    ("get", "/api/wiki/pages/{page}/attribution", team_item(), None),
 ]
 
 
@@ -270,6 +319,9 @@ def world(personas):
     token, _ = create_token(user=p.alice, name="matrix")
     skill = SkillFactory(name="Python", slug="python")
     person_skill = PersonSkill.objects.create(person=p.alice, skill=skill, direction=PersonSkill.Direction.HAS)
+    page = create_page(author=p.alice, title="Team page", text="Hello.\n", space=p.team, visibility=Visibility.SPACE)
+    create_page(author=p.alice, title="My notes", text="Mine.\n", visibility=Visibility.ORGANISATION)
+    template = PageTemplate.objects.create(name="Matrix template", text="# Template\n")
     users = {
         "anonymous": None,
         "guest": p.gus,
@@ -285,6 +337,8 @@ def world(personas):
         "token": token.pk,
         "skill": skill.slug,
         "person_skill": person_skill.pk,
+        "page": page.pk,
+        "template": template.pk,
     }
     return users, values
 
@@ -358,7 +412,9 @@ def _page_routes():
 def _row_route(path):
     from django.urls import resolve
 
-    match = resolve(path.split("?")[0].format(file=1, notification=1, token=1, skill="python", person_skill=1))
+    match = resolve(
+        path.split("?")[0].format(file=1, notification=1, token=1, skill="python", person_skill=1, page=1, template=1)
+    )
     return match.view_name
 
 

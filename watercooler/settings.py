@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "people",
     "spaces",
     "files",
+    "wiki",
     "search",
     "home",
     "api",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("spaces/", include("spaces.urls")),
     path("files/", include("files.urls")),
+    path("wiki/", include("wiki.urls")),
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]
