@@ -69,6 +69,9 @@ def mount_routers() -> None:
     from wiki.api import router as wiki_router
 
     api.add_router("/wiki/", wiki_router, tags=["wiki"])
+    from links.api import router as links_router
+
+    api.add_router("/links/", links_router, tags=["links"])
 
 
 mount_routers()

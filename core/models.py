@@ -133,7 +133,9 @@ class Item(models.Model):
     @property
     def detail(self):
         """The kind's own model (``File`` for a file item)."""
-        return getattr(self, self.kind, None)
+        from core.kinds import detail_name
+
+        return getattr(self, detail_name(self.kind), None)
 
 
 class Activity(models.Model):

@@ -44,7 +44,8 @@ def record_activity(*, actor, verb: str, item=None, space=None, target=None, ext
     if space is None and item is not None:
         space = item.space
     activity = Activity.objects.create(actor=actor, verb=verb, item=item, space=space, target=target, extra=extra or {})
-    transaction.on_commit(lambda: fan_out_activity.enqueue(activity.pk))
+    if not activity.extra.get("quiet"):  # one row of a bulk change that announces itself once: nobody to tell
+        transaction.on_commit(lambda: fan_out_activity.enqueue(activity.pk))
     return activity
 
 

@@ -20,6 +20,9 @@ from api.services import create_token
 from core.models import Activity, Notification, Visibility
 from core.services import create_item
 from files.models import File
+from links.discussion import add_comment
+from links.models import ImportJob
+from links.services import add_entry, add_section, create_board, save_link
 from people.models import PersonSkill
 from spaces.models import Membership, Space
 from tests.factories import MembershipFactory, SkillFactory, SpaceFactory, UserFactory
@@ -54,6 +57,29 @@ def only(persona_status, *, anonymous=LOGIN, others=MISSING):
     expected.update(persona_status)
     return expected
 
+
+def comment_rule(**allowed):
+    """A comment on the team's link: its author (and for deleting, site admins) may change it; others who
+    see the link are refused, and who cannot see it finds nothing."""
+    return only(allowed, others=FORBID) | {"non_member": MISSING}
+
+
+EDIT_SAVE = {"title": "T", "visibility": "space"}
+
+
+def by_persona(*statuses):
+    """Statuses in PERSONAS order: anonymous, guest, member, non_member, owner, space_admin, site_admin."""
+    return dict(zip(PERSONAS, statuses, strict=True))
+
+
+# A team board: readers are its space's members; editing is for its owner and the space's admins (no
+# collaborators in this world), and the member lee is a curator, which official marking needs.
+BOARD_VIEW = by_persona(MISSING, OK, OK, MISSING, OK, OK, OK)
+BOARD_EDIT_GET = by_persona(LOGIN, FORBID, FORBID, MISSING, OK, OK, OK)
+BOARD_EDIT_POST = by_persona(LOGIN, FORBID, FORBID, MISSING, FOUND, FOUND, FOUND)
+BOARD_READ_POST = by_persona(LOGIN, FOUND, FOUND, MISSING, FOUND, FOUND, FOUND)
+OFFICIAL_POST = by_persona(LOGIN, FORBID, BAD, MISSING, FORBID, FORBID, BAD)
+BOARD_FORM = {"title": "Team board", "visibility": "space", "layout": "list"}
 
 # (method, path, expected, body)
 PAGES = [
@@ -178,6 +204,94 @@ PAGES = [
     ("post", "/wiki/{page}/delete/", team_item(anonymous=LOGIN, change=FOUND), None),
     ("post", "/wiki/{page}/restore/", only({"owner": FOUND, "space_admin": FOUND, "site_admin": FOUND}), None),
     ("post", "/wiki/{page}/watch", team_item(FOUND, anonymous=LOGIN), None),
+    # Links. "Team reading" is alice's save, in the team space, for its members; {link} is its shared
+    # page, seen by whoever may see at least one save of it.
+    ("get", "/links/", everyone(OK), None),
+    ("get", "/links/?space=team&sort=popular", everyone(OK), None),
+    ("get", "/links/l/{link}/", team_item(), None),
+    ("get", "/links/l/{link}/image", everyone(MISSING, anonymous=MISSING), None),  # no preview fetched
+    ("get", "/links/l/{link}/favicon", everyone(MISSING, anonymous=MISSING), None),
+    ("post", "/links/l/{link}/comments/", everyone(FOUND, non_member=MISSING), {"body": "Hi"}),
+    ("get", "/links/comments/{comment}/edit/", only({"owner": OK}, others=FORBID) | {"non_member": MISSING}, None),
+    (
+        "post",
+        "/links/comments/{comment}/edit/",
+        only({"owner": FOUND}, others=FORBID) | {"non_member": MISSING},
+        {"body": "Edited"},
+    ),
+    (
+        "post",
+        "/links/comments/{comment}/delete/",
+        comment_rule(owner=FOUND, site_admin=FOUND),
+        None,
+    ),
+    ("get", "/links/save/", everyone(OK), None),
+    ("post", "/links/save/", everyone(FOUND), {"url": "https://new.example/", "visibility": "organisation"}),
+    ("get", "/links/save/check?url=https://example.org/team-reading", everyone(OK), None),
+    ("get", "/links/bookmarklet/", everyone(OK), None),
+    ("get", "/links/image/", everyone(OK), None),
+    ("post", "/links/image/", everyone(BAD), {"url": "https://example.org/source"}),
+    ("get", "/links/{bookmark}/edit/", team_item(anonymous=LOGIN, change=OK), None),
+    (
+        "post",
+        "/links/{bookmark}/edit/",
+        team_item(anonymous=LOGIN, change=FOUND),
+        {"title": "T", "visibility": "space"},
+    ),
+    ("get", "/links/{bookmark}/delete/", team_item(anonymous=LOGIN, change=OK), None),
+    ("post", "/links/{bookmark}/delete/", team_item(anonymous=LOGIN, change=FOUND), None),
+    ("post", "/links/{bookmark}/restore/", team_item(anonymous=LOGIN, change=FOUND), None),
+    ("get", "/links/{bookmark}/image", everyone(MISSING, anonymous=MISSING), None),  # no image saved
+    ("get", "/links/{bookmark}/thumbnail", everyone(MISSING, anonymous=MISSING), None),
+    ("get", "/links/import/", everyone(OK), None),
+    ("post", "/links/import/", everyone(BAD), {"folders": "tags"}),
+    ("get", "/links/import/{job}/", only({"owner": OK}), None),
+    ("get", "/links/export.html", everyone(OK), None),
+    ("get", "/links/export.csv?person=alice", everyone(OK), None),
+    ("get", "/links/feeds/tag/python.atom", everyone(OK, anonymous=OK), None),
+    ("get", "/links/feeds/people/alice.atom", everyone(OK, anonymous=MISSING), None),
+    ("get", "/links/boards/", everyone(OK), None),
+    ("get", "/links/boards/new/", everyone(OK), None),
+    ("post", "/links/boards/new/", everyone(FOUND), {"title": "Mine", "visibility": "private", "layout": "list"}),
+    ("get", "/links/boards/people-suggestions?q=al", everyone(OK), None),
+    ("get", "/links/boards/save/{page}/", by_persona(LOGIN, OK, OK, MISSING, OK, OK, OK), None),
+    (
+        "post",
+        "/links/boards/save/{page}/",
+        by_persona(LOGIN, FORBID, FORBID, MISSING, FOUND, FOUND, FOUND),
+        {"board": "{board}"},
+    ),
+    ("get", "/links/boards/image/{entry}", everyone(MISSING, anonymous=MISSING), None),  # no picture stored
+    ("get", "/links/boards/{board}/", BOARD_VIEW, None),
+    ("get", "/links/boards/{board}/?view=wall", BOARD_VIEW, None),
+    ("get", "/links/boards/{board}/export.html", BOARD_VIEW, None),
+    ("get", "/links/boards/{board}/export.csv", BOARD_VIEW, None),
+    ("get", "/links/boards/{board}/feed.atom", BOARD_VIEW, None),
+    ("get", "/links/boards/{board}/edit/", BOARD_EDIT_GET, None),
+    ("post", "/links/boards/{board}/edit/", BOARD_EDIT_POST, BOARD_FORM),
+    ("get", "/links/boards/{board}/delete/", BOARD_EDIT_GET, None),
+    ("post", "/links/boards/{board}/delete/", BOARD_EDIT_POST, None),
+    ("get", "/links/boards/{board}/entries/add/", BOARD_EDIT_GET, None),
+    ("get", "/links/boards/{board}/entries/search/?q=team", BOARD_EDIT_GET, None),
+    ("get", "/links/boards/{board}/entries/{entry}/edit/", BOARD_EDIT_GET, None),
+    ("post", "/links/boards/{board}/entries/{entry}/edit/", BOARD_EDIT_POST, {"note": "Read first"}),
+    ("post", "/links/boards/{board}/entries/{entry}/move", BOARD_EDIT_POST, {"direction": "down"}),
+    ("post", "/links/boards/{board}/entries/{entry}/remove", BOARD_EDIT_POST, None),
+    ("post", "/links/boards/{board}/entries/{entry}/done", BOARD_READ_POST, None),
+    ("post", "/links/boards/{board}/sections/add", BOARD_EDIT_POST, {"title": "More"}),
+    ("post", "/links/boards/{board}/sections/{section}/rename", BOARD_EDIT_POST, {"title": "Renamed"}),
+    ("post", "/links/boards/{board}/sections/{section}/delete", BOARD_EDIT_POST, None),
+    ("get", "/links/boards/{board}/collaborators/", BOARD_EDIT_GET, None),
+    ("post", "/links/boards/{board}/follow", BOARD_READ_POST, None),
+    ("get", "/links/boards/{board}/progress/", BOARD_EDIT_GET, None),
+    ("get", "/links/boards/{board}/official/", by_persona(LOGIN, FORBID, OK, MISSING, FORBID, FORBID, OK), None),
+    # A space-only board cannot be an official reading list: curators are told so.
+    (
+        "post",
+        "/links/boards/{board}/official/",
+        by_persona(LOGIN, FORBID, BAD, MISSING, FORBID, FORBID, BAD),
+        {"official": "on", "topic": "Onboarding"},
+    ),
 ]
 
 API = [
@@ -289,6 +403,66 @@ API = [
     ("get", "/api/wiki/pages/{page}/revisions/1", team_item(), None),
     ("get", "/api/wiki/pages/{page}/diff", team_item(), None),
     ("get", "/api/wiki/pages/{page}/attribution", team_item(), None),
+    # Links and boards: the world's "Team reading" save and "Team board".
+    ("get", "/api/links/", everyone(OK, anonymous=OK), None),
+    ("get", "/api/links/{link}", team_item(), None),
+    ("post", "/api/links/saves", everyone(201, anonymous=UNAUTH), {"url": "https://example.com/new"}),
+    ("get", "/api/links/saves/{bookmark}", team_item(), None),
+    (
+        "post",
+        "/api/links/images",
+        everyone(201, anonymous=UNAUTH),
+        lambda: {"url": "https://example.com/p", "image": png()},
+    ),
+    ("patch", "/api/links/saves/{bookmark}", team_item(anonymous=UNAUTH, change=OK), {"notes": "Edited"}),
+    ("delete", "/api/links/saves/{bookmark}", team_item(anonymous=UNAUTH, change=NONE), None),
+    ("get", "/api/links/export.html", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/links/export.csv", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/links/import", everyone(201, anonymous=UNAUTH), lambda: {"file": netscape()}),
+    ("get", "/api/links/import/{job}", only({"owner": OK}, anonymous=UNAUTH), None),
+    ("post", "/api/links/import/{job}/start", only({"owner": 202}, anonymous=UNAUTH), None),
+    ("get", "/api/links/boards", everyone(OK, anonymous=OK), None),
+    ("post", "/api/links/boards", everyone(201, anonymous=UNAUTH), {"title": "A new board"}),
+    ("get", "/api/links/boards/{board}", team_item(), None),
+    ("patch", "/api/links/boards/{board}", team_item(anonymous=UNAUTH, change=OK), {"title": "Renamed"}),
+    ("put", "/api/links/boards/{board}/collaborators", team_item(anonymous=UNAUTH, change=OK), {"people": ["lee"]}),
+    # Curators (lee, the "member" here) and administrators mark official reading lists; unmarking needs no topic.
+    (
+        "put",
+        "/api/links/boards/{board}/official",
+        team_item(FORBID, anonymous=UNAUTH) | {"member": OK, "site_admin": OK},
+        {"official": False},
+    ),
+    ("get", "/api/links/boards/{board}/progress", team_item(anonymous=UNAUTH, change=OK), None),
+    ("post", "/api/links/boards/{board}/follow", team_item(anonymous=UNAUTH), None),
+    ("delete", "/api/links/boards/{board}/follow", team_item(anonymous=UNAUTH), None),
+    ("get", "/api/links/boards/{board}/export.html", team_item(anonymous=UNAUTH), None),
+    ("get", "/api/links/boards/{board}/export.csv", team_item(anonymous=UNAUTH), None),
+    ("post", "/api/links/boards/{board}/sections", team_item(201, anonymous=UNAUTH, change=201), {"title": "More"}),
+    (
+        "patch",
+        "/api/links/boards/{board}/sections/{section}",
+        team_item(anonymous=UNAUTH, change=OK),
+        {"title": "Renamed"},
+    ),
+    ("delete", "/api/links/boards/{board}/sections/{section}", team_item(anonymous=UNAUTH, change=NONE), None),
+    # Editors are told the item does not exist (999999); everyone else who sees the board may not add to it.
+    (
+        "post",
+        "/api/links/boards/{board}/entries",
+        team_item(anonymous=UNAUTH, change=MISSING) | {"guest": FORBID, "member": FORBID},
+        {"item": 999999},
+    ),
+    ("patch", "/api/links/boards/{board}/entries/{entry}", team_item(anonymous=UNAUTH, change=OK), {"note": "Why"}),
+    (
+        "post",
+        "/api/links/boards/{board}/entries/{entry}/move",
+        team_item(anonymous=UNAUTH, change=OK),
+        {"position": 0},
+    ),
+    ("delete", "/api/links/boards/{board}/entries/{entry}", team_item(anonymous=UNAUTH, change=NONE), None),
+    ("put", "/api/links/boards/{board}/entries/{entry}/done", team_item(anonymous=UNAUTH), None),
+    ("delete", "/api/links/boards/{board}/entries/{entry}/done", team_item(anonymous=UNAUTH), None),
 ]
 
 
@@ -322,6 +496,18 @@ def world(personas):
     page = create_page(author=p.alice, title="Team page", text="Hello.\n", space=p.team, visibility=Visibility.SPACE)
     create_page(author=p.alice, title="My notes", text="Mine.\n", visibility=Visibility.ORGANISATION)
     template = PageTemplate.objects.create(name="Matrix template", text="# Template\n")
+    bookmark = save_link(
+        user=p.alice,
+        url="https://example.org/team-reading",
+        title="Team reading",
+        space=p.team,
+        visibility=Visibility.SPACE,
+    ).bookmark
+    comment = add_comment(link=bookmark.link, author=p.alice, body="Worth reading.")
+    board = create_board(owner=p.alice, title="Team board", space=p.team, visibility=Visibility.SPACE)
+    section = add_section(board=board, actor=p.alice, title="Start here")
+    entry = add_entry(board=board, actor=p.alice, item=bookmark.item, section=section)
+    job = ImportJob.objects.create(owner=p.alice, upload="imports/bookmarks/x.html", original_name="x.html", total=1)
     users = {
         "anonymous": None,
         "guest": p.gus,
@@ -339,8 +525,22 @@ def world(personas):
         "person_skill": person_skill.pk,
         "page": page.pk,
         "template": template.pk,
+        "bookmark": bookmark.pk,
+        "link": bookmark.link_id,
+        "comment": comment.pk,
+        "job": job.pk,
+        "board": board.pk,
+        "entry": entry.pk,
+        "section": section.pk,
     }
     return users, values
+
+
+def netscape():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b'<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://example.com/a">A</A>\n</DL><p>\n'
+    return SimpleUploadedFile("bookmarks.html", body, content_type="text/html")
 
 
 def png(name="picture.png"):
@@ -366,6 +566,8 @@ def call(client, method, path, body, *, api):
 
 def check(world, client_for, method, path, expected, body, persona, *, api):
     users, values = world
+    if isinstance(body, dict):  # a body may name objects of the world too, e.g. {"board": "{board}"}
+        body = {k: v.format(**values) if isinstance(v, str) else v for k, v in body.items()}
     response = call(client_for(users[persona]), method, path.format(**values), body, api=api)
     want = expected[persona]
     if want == LOGIN:
@@ -412,9 +614,12 @@ def _page_routes():
 def _row_route(path):
     from django.urls import resolve
 
-    match = resolve(
-        path.split("?")[0].format(file=1, notification=1, token=1, skill="python", person_skill=1, page=1, template=1)
+    values = dict.fromkeys(
+        ["file", "notification", "token", "person_skill", "page", "template", "bookmark", "link", "comment", "job"]
+        + ["board", "entry", "section"],
+        1,
     )
+    match = resolve(path.split("?")[0].format(skill="python", **values))
     return match.view_name
 
 

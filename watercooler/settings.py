@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "spaces",
     "files",
     "wiki",
+    "links",
     "search",
     "home",
     "api",

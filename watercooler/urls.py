@@ -18,6 +18,7 @@ urlpatterns = [
     path("spaces/", include("spaces.urls")),
     path("files/", include("files.urls")),
     path("wiki/", include("wiki.urls")),
+    path("links/", include("links.urls")),
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]

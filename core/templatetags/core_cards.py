@@ -10,6 +10,7 @@ from django.template.loader import get_template
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import template_localtime
 
+from core.kinds import thumbnail_url
 from lib.urls import reverse_one, reverse_plain
 
 register = template.Library()
@@ -50,8 +51,11 @@ def kind_icon(item, size="40"):
 def item_card(item):
     """One item card for grids (browse, home, profile, space)."""
     file = _file(item) if item.kind == "file" else None
+    picture = thumbnail_url(item)
     if file is not None and file.thumbnail:
         thumb = format_html('<img src="{}" alt="" loading="lazy">', reverse_one("files:thumbnail", item.pk))
+    elif picture:
+        thumb = format_html('<img src="{}" alt="" loading="lazy">', picture)
     else:
         thumb = kind_icon(item)
     pill = file.get_family_display() if file is not None else ("" if item.kind == "file" else item.get_kind_display())

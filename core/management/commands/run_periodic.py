@@ -7,14 +7,20 @@ from django.utils import timezone
 
 from core.tasks import send_daily_digests
 from home.services import claim_due_digests
+from links.tasks import check_links, retry_previews
 
 BATCH = 200
+# Seconds between rounds of the link work: failed previews are retried on their own back-off
+# schedule (the queue only picks up what is due), broken-link checks take a batch each hour.
+LINK_PREVIEW_RETRY_EVERY = 600
+LINK_CHECK_EVERY = 3600
 
 
 class Command(BaseCommand):
     help = (
         "Every minute, queue the periodic work that is due: each person's daily e-mail digest at 07:00 "
-        "in their own time zone. Use --once from cron or tests."
+        "in their own time zone; every 10 minutes, link previews to retry; every hour, a batch of "
+        "broken-link checks. Use --once from cron or tests."
     )
 
     def add_arguments(self, parser):
@@ -51,6 +57,14 @@ class Command(BaseCommand):
                 cursor.execute("PRAGMA optimize")
             self.optimized_at = time.monotonic()
 
+    def queue_every(self, task, seconds: int) -> None:
+        """Queue ``task`` if it was not queued in the last ``seconds`` (always with --once)."""
+        queued_at = self.__dict__.setdefault("queued_at", {})
+        last = queued_at.get(task.name)
+        if last is None or time.monotonic() - last >= seconds:
+            task.enqueue()
+            queued_at[task.name] = time.monotonic()
+
     def stop(self, signum, frame):
         self.stopping = True
 
@@ -64,3 +78,5 @@ class Command(BaseCommand):
             send_daily_digests.enqueue(claimed[start : start + BATCH])
         if claimed:
             self.stdout.write(f"{now:%Y-%m-%d %H:%M} queued {len(claimed)} digest(s)")
+        self.queue_every(retry_previews, LINK_PREVIEW_RETRY_EVERY)
+        self.queue_every(check_links, LINK_CHECK_EVERY)
