@@ -77,6 +77,8 @@ class Revision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["page", "number"], name="revision_number_per_page")]
+        # Contributors per page are counted from this index alone, never from the rows and their texts.
+        indexes = [models.Index(fields=["page", "author", "created"], name="revision_page_author")]
         ordering = ["-number"]
 
     def __str__(self):

@@ -29,6 +29,7 @@ TITLE_MAX = 200
 TEXT_MAX = 300_000  # characters: a long handbook fits; parsing more would let one save tie up a worker
 SUMMARY_MAX = 300
 SAVE_ATTEMPTS = 5
+SUMMARY_SOURCE_CHARS = 8_000
 # Addresses a space's wiki uses for itself (wiki/urls.py), which no page may take.
 RESERVED_SLUGS = frozenset({"import", "export.zip"})
 
@@ -54,6 +55,12 @@ class SaveResult:
 
 
 # ---------------------------------------------------------------------------------------------- checks
+
+
+def _summary(text: str) -> str:
+    """The page's card summary: its first paragraph, found in the text's start (parsing a 200 KB page
+    for it would double the cost of a save)."""
+    return markdown.plain_summary(text[:SUMMARY_SOURCE_CHARS])
 
 
 def _clean_title(title: str) -> str:
@@ -152,7 +159,7 @@ def create_page(
         owner=author,
         kind=ItemKind.PAGE,
         title=title,
-        summary=markdown.plain_summary(text),
+        summary=_summary(text),
         space=space,
         visibility=visibility,
         tags=tags,
@@ -273,7 +280,7 @@ def _save_once(*, page, author, text, base_number, title, summary, minor, create
         page.title_key = title_key(title)
         Page.objects.filter(pk=page.pk).update(title_key=page.title_key)
     item.title = title
-    item.summary = markdown.plain_summary(text)
+    item.summary = _summary(text)
     item.save(update_fields=["title", "summary", "updated"])
     if changed_title:
         _adopt_links_to(page=page)
@@ -356,7 +363,7 @@ def revert_page(*, page: Page, author, number: int) -> Revision:
         Page.objects.filter(pk=page.pk).update(title_key=page.title_key)
         _adopt_links_to(page=page)
     item.title = old.title
-    item.summary = markdown.plain_summary(old.text)
+    item.summary = _summary(old.text)
     item.save(update_fields=["title", "summary", "updated"])
     _set_links(page=page, text=old.text)
     record_activity(
