@@ -1,6 +1,7 @@
 """``manage.py seed --scale large``: a big organisation for benchmarks, added on top of the demo one.
 
-10,000 people, about 200 spaces and 50,000 memberships, 100,000 file items and a million activities,
+10,000 people, about 200 spaces and 50,000 memberships, 100,000 file items, 2,000 wiki pages (see
+``core.seeding.wiki``), 100,000 saved links (``core.seeding.links``) and a million activities,
 written with ``bulk_create`` in batches inside one transaction (so an interrupted run leaves nothing
 and the next run starts again). The services would take hours at this size and would fan out
 notifications for every row; the rows written here keep the same invariants instead: each active
@@ -33,6 +34,8 @@ from django.utils.text import slugify
 from core.models import Activity, Item, Notification, Tag, Visibility, Watch
 from core.seeding import data, media, tasks_held
 from core.seeding.demo import pick_location
+from core.seeding.links import LARGE_LINKS, seed_large_links
+from core.seeding.wiki import LARGE_PAGES, seed_large_pages
 from files.models import File
 from lib.uploads import inspect_upload
 from people.models import PersonSkill, Site, Skill, User
@@ -166,6 +169,10 @@ def seed_large(*, seed: int, out) -> None:
             items = _items(rng, now, people, spaces, members_of, tags)
         with timer(f"{ACTIVITIES:,} activities"):
             n_activities = _activities(rng, now, people, spaces, items)
+        with timer(f"{LARGE_PAGES:,} wiki pages"):
+            seed_large_pages(seed=seed, now=now, spaces=spaces, members_of=members_of)
+        with timer(f"{LARGE_LINKS:,} saved links"):
+            seed_large_links(seed=seed, now=now, people=people, spaces=spaces, members_of=members_of, tags=tags)
         with timer("watches and notifications"):
             n_notes = _notifications(rng, now, people, spaces, items)
         with timer("search index"):
