@@ -172,6 +172,7 @@ PAGES = [
     ("get", "/wiki/new/", everyone(OK), None),
     ("get", "/wiki/new/?space=team", everyone(OK), None),
     ("post", "/wiki/preview", everyone(OK), {"text": "# Hello [[Team page]]"}),
+    ("get", "/wiki/files?file_q=notes", everyone(OK), None),
     ("get", "/wiki/templates/", everyone(OK), None),
     # Templates are the curators' (lee, the "member" here, is one) and the admins'.
     ("get", "/wiki/templates/new/", only({"member": OK, "site_admin": OK}, others=FORBID), None),

@@ -595,3 +595,22 @@ def merged_meanwhile(page: Page, *, base_number: int, new_number: int) -> list[s
         if revision.author.name not in names:
             names.append(revision.author.name)
     return names
+
+
+def files_to_insert(user, text: str, *, limit: int = 12) -> list[tuple[Item, str]]:
+    """Files the person may see whose title matches, newest first, each with the Markdown that shows it:
+    an image inline, anything else as a link to its page."""
+    from django.urls import reverse
+
+    items = Item.objects.visible_to(user).filter(kind=ItemKind.FILE).select_related("file")
+    text = " ".join(text.split())[:100]
+    if text:
+        items = items.filter(title__icontains=text)
+    out = []
+    for item in items.order_by("-created", "-pk")[:limit]:
+        label = item.title.replace("[", "(").replace("]", ")")
+        if item.file.family == "image":
+            out.append((item, f"![{label}]({reverse('files:inline', args=[item.pk])})"))
+        else:
+            out.append((item, f"[{label}]({item.get_absolute_url()})"))
+    return out

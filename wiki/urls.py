@@ -43,6 +43,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new_page, name="new"),
     path("preview", views.preview, name="preview"),
+    path("files", views.file_picker, name="files"),
     path("templates/", include(template_patterns)),
     path("s/<slug:space_slug>/", include(space_patterns)),
     path("~<str:username>/", views.personal_home, name="personal"),

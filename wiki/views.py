@@ -538,6 +538,14 @@ def _conflict(request, page: Page, form, conflict: services.Conflict):
 
 
 @login_required
+@require_GET
+def file_picker(request):
+    """The editor's "insert a file or image" list (htmx): files the person may see, as Markdown to insert."""
+    files = queries.files_to_insert(request.user, request.GET.get("file_q", ""))
+    return render(request, "wiki/partials/file_picker.html", {"files": files})
+
+
+@login_required
 @require_POST
 def preview(request):
     """The live preview beside the editor (htmx): the text rendered as it would be on the page."""

@@ -30,6 +30,20 @@
       }
     });
 
+    // "Insert a file or image": put the chosen file's Markdown where the cursor is.
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-insert]");
+      if (!button || !text) return;
+      event.preventDefault();
+      var snippet = button.getAttribute("data-insert");
+      var start = text.selectionStart, end = text.selectionEnd;
+      text.value = text.value.slice(0, start) + snippet + text.value.slice(end);
+      text.selectionStart = text.selectionEnd = start + snippet.length;
+      dirty = true;
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+      text.focus();
+    });
+
     // Conflict screen: fill the editor from the marked merge or from the person's own text.
     var fills = form.querySelectorAll("[data-fill]");
     fills.forEach(function (button) {

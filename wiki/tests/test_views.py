@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.models import Visibility, Watch
 from spaces.models import Membership, Space
-from tests.factories import SpaceFactory
+from tests.factories import ItemFactory, SpaceFactory
 from wiki import markdown, queries
 from wiki.models import Page, PageTemplate, Revision
 from wiki.services import create_page, delete_page, save_page
@@ -709,3 +709,22 @@ def test_a_persons_own_pages_show_only_what_the_viewer_may_see(personas, client_
     body = html(client_for(personas.alice).get(reverse("wiki:personal", args=["mo"])))
     assert "Open notes" in body and "Private notes" not in body
     assert "Private notes" in html(client_for(personas.mo).get(reverse("wiki:personal", args=["mo"])))
+
+
+def test_the_file_picker_offers_visible_files_as_markdown_to_insert(personas, client_for):
+    from files.models import File
+
+    def file_item(owner, title, family, visibility, space=None):
+        item = ItemFactory(owner=owner, title=title, kind="file", visibility=visibility, space=space)
+        File.objects.create(
+            item=item, blob="files/x", original_name="x", content_type="image/png", family=family, size=1, sha256="0"
+        )
+        return item
+
+    diagram = file_item(personas.mo, "Deploy [diagram]", "image", Visibility.ORGANISATION)
+    handbook = file_item(personas.mo, "Deploy handbook", "document", Visibility.ORGANISATION)
+    file_item(personas.olly, "Deploy secrets", "document", Visibility.SPACE, space=personas.elsewhere)
+    body = client_for(personas.alice).get(reverse("wiki:files"), {"file_q": "deploy"}).content.decode()
+    assert f"![Deploy (diagram)](/files/{diagram.pk}/inline)" in body
+    assert f"[Deploy handbook](/i/{handbook.pk}/)" in body
+    assert "Deploy secrets" not in body
