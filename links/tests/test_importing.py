@@ -15,8 +15,9 @@ from core.models import Activity, Item, Visibility
 from links import exporting, importing
 from links.models import Board, BoardEntry, Bookmark, ImportJob, Link
 from links.services import add_entry, create_board, save_link
+from tests.shared_data import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "netscape-bookmarks"
+DATA = SHARED_DATA / "netscape-bookmarks"
 FIREFOX = DATA / "firefox_nested.htm"
 CHROMIUM = DATA / "chromium_nested.htm"
 SHAARLI = DATA / "shaarli.htm"

@@ -4,15 +4,15 @@ The counts below were taken by reading each file by hand (and checked with grep)
 """
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from links import netscape
+from tests.shared_data import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "netscape-bookmarks"
+DATA = SHARED_DATA / "netscape-bookmarks"
 
 
 def read(name: str) -> netscape.ParsedFile:

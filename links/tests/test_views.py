@@ -2,7 +2,6 @@
 discussion, import, export and feeds. Every refusal is a form error or a 404/403, never a 500."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -12,10 +11,11 @@ from PIL import Image
 from core.models import Item, SiteConfig, Visibility
 from links import discussion, services
 from links.models import Bookmark, Comment, ImportJob, Link
+from tests.shared_data import SHARED_DATA
 
 pytestmark = pytest.mark.django_db
 
-BOOKMARK_FILES = Path(__file__).resolve().parents[3] / "shared" / "data" / "netscape-bookmarks"
+BOOKMARK_FILES = SHARED_DATA / "netscape-bookmarks"
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from people.models import PersonSkill
+from tests.shared_data import SHARED_DATA
 
-SKILLS_DIR = "/work/shared/data/skills"
+SKILLS_DIR = str(SHARED_DATA / "skills")
 
 
 def give(person, skill, direction=PersonSkill.Direction.HAS, level=PersonSkill.Level.PRACTITIONER):

@@ -3,7 +3,6 @@ colleague saved it already and join their save, and import a real browser export
 progress page that follows the import by itself."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,8 +11,9 @@ from core.models import Visibility
 from links import importing, services
 from links.models import Bookmark, ImportJob
 from tests.factories import UserFactory
+from tests.shared_data import SHARED_DATA
 
-BOOKMARK_FILES = Path(__file__).resolve().parents[3] / "shared" / "data" / "netscape-bookmarks"
+BOOKMARK_FILES = SHARED_DATA / "netscape-bookmarks"
 ARTICLE = "https://martinfowler.com/articles/practical-test-pyramid.html"
 
 
