@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
-from core.models import ItemKind
+from core.models import ItemKind, SiteConfig, Visibility
+from core.services import parse_tags
 
 
 class BrowseForm(forms.Form):
@@ -8,3 +11,36 @@ class BrowseForm(forms.Form):
     tag = forms.SlugField(required=False)
     space = forms.SlugField(required=False)
     owner = forms.CharField(required=False, max_length=150)
+
+
+def people_named(text: str, viewer) -> list:
+    """The people named by comma- or space-separated usernames (an @ allowed), each one ``viewer`` may see."""
+    names = [n.lstrip("@") for n in (text or "").replace(",", " ").split() if n.lstrip("@")]
+    if not names:
+        return []
+    people = list(get_user_model().objects.visible_to(viewer).filter(username__in=names))
+    known = {p.username.lower() for p in people}
+    unknown = [n for n in names if n.lower() not in known]
+    if unknown:
+        raise ValidationError(f"No one here has the username {', '.join(unknown)}.")
+    return people
+
+
+def visibility_choices(*, in_space: bool = True) -> list[tuple[str, str]]:
+    """The visibilities an item may take here: public only where the site allows it, space only in one."""
+    public_web = SiteConfig.load().public_web
+    return [
+        (value, label)
+        for value, label in Visibility.choices
+        if (value != Visibility.PUBLIC or public_web) and (value != Visibility.SPACE or in_space)
+    ]
+
+
+class SharingMixin:
+    """Every item kind's form reads its tags and "named people" the same way (``self.user`` is the viewer)."""
+
+    def clean_tags(self):
+        return parse_tags(self.cleaned_data["tags"])
+
+    def clean_shared_with(self):
+        return people_named(self.cleaned_data["shared_with"], self.user)

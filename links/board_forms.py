@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from core.access import can_create_in, is_site_admin, space_roles
+from core.forms import people_named
 from core.models import ItemKind, SiteConfig, Visibility
 from core.services import parse_tags
 from links.models import Board, BoardSection
@@ -23,19 +23,6 @@ KIND_CHOICES = (
     + [(value, label) for value, label in ItemKind.choices if value in (ItemKind.LINK, ItemKind.PAGE, ItemKind.FILE)]
     + [(ItemKind.BOARD, "Board")]
 )
-
-
-def _people_from(text: str, viewer) -> list:
-    """The people named by comma- or space-separated usernames, each one the viewer may see."""
-    names = [n.lstrip("@") for n in (text or "").replace(",", " ").split() if n.lstrip("@")]
-    if not names:
-        return []
-    people = list(get_user_model().objects.visible_to(viewer).filter(username__in=names))
-    known = {p.username.lower() for p in people}
-    unknown = [n for n in names if n.lower() not in known]
-    if unknown:
-        raise ValidationError(f"No one here has the username {', '.join(unknown)}.")
-    return people
 
 
 def _people_field(label: str, help_text: str, suggestions: str) -> forms.CharField:
@@ -137,7 +124,7 @@ class BoardForm(forms.Form):
         return parse_tags(self.cleaned_data["tags"])
 
     def clean_shared_with(self):
-        return _people_from(self.cleaned_data["shared_with"], self.user)
+        return people_named(self.cleaned_data["shared_with"], self.user)
 
     def clean(self):
         data = super().clean()
@@ -253,7 +240,7 @@ class CollaboratorsForm(forms.Form):
         self.user = user
 
     def clean_people(self):
-        people = _people_from(self.cleaned_data["people"], self.user)
+        people = people_named(self.cleaned_data["people"], self.user)
         return [p for p in people if p.pk != self.user.pk]
 
 

@@ -2,12 +2,12 @@
 turn bad input into messages beside the field it concerns."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from core.access import can_create_in, is_site_admin, space_roles
+from core.forms import people_named, visibility_choices
 from core.models import SiteConfig, Visibility
 from core.services import parse_tags
 from links.models import ImportJob
@@ -73,10 +73,7 @@ class LinkMetaForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        public_web = SiteConfig.load().public_web
-        self.fields["visibility"].choices = [
-            (value, label) for value, label in Visibility.choices if value != Visibility.PUBLIC or public_web
-        ]
+        self.fields["visibility"].choices = visibility_choices()
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
@@ -85,15 +82,7 @@ class LinkMetaForm(forms.Form):
         return parse_tags(self.cleaned_data["tags"])
 
     def clean_shared_with(self):
-        names = [n.lstrip("@") for n in self.cleaned_data["shared_with"].replace(",", " ").split() if n.lstrip("@")]
-        if not names:
-            return []
-        people = list(get_user_model().objects.visible_to(self.user).filter(username__in=names))
-        known = {p.username.lower() for p in people}
-        unknown = [n for n in names if n.lower() not in known]
-        if unknown:
-            raise ValidationError(f"No one here has the username {', '.join(unknown)}.")
-        return people
+        return people_named(self.cleaned_data["shared_with"], self.user)
 
     def destination(self):
         return None

@@ -1,11 +1,10 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
+from core import forms as core_forms
 from core.access import can_create_in, space_roles
-from core.models import SiteConfig, Visibility
-from core.services import parse_tags
+from core.models import Visibility
 from wiki import diffing
 from wiki.services import SUMMARY_MAX, TEXT_MAX, TITLE_MAX
 
@@ -46,32 +45,7 @@ def _check_markers(text: str) -> None:
         )
 
 
-def _visibility_choices(*, in_space: bool):
-    public_web = SiteConfig.load().public_web
-    return [
-        (value, label)
-        for value, label in Visibility.choices
-        if (value != Visibility.PUBLIC or public_web) and (value != Visibility.SPACE or in_space)
-    ]
-
-
-class SharingMixin:
-    """Tags and "named people", parsed as the files app does."""
-
-    def clean_tags(self):
-        return parse_tags(self.cleaned_data["tags"])
-
-    def clean_shared_with(self):
-        names = [n.lstrip("@") for n in self.cleaned_data["shared_with"].replace(",", " ").split() if n.lstrip("@")]
-        if not names:
-            return []
-        people = list(get_user_model().objects.visible_to(self.user).filter(username__in=names))
-        known = {p.username.lower() for p in people}
-        unknown = [n for n in names if n.lower() not in known]
-        if unknown:
-            raise ValidationError(f"No one here has the username {', '.join(unknown)}.")
-        return people
-
+class SharingMixin(core_forms.SharingMixin):
     def _check_people(self, data):
         if data.get("visibility") == Visibility.PEOPLE and "shared_with" in data and not data["shared_with"]:
             self.add_error("shared_with", "Name at least one person to share the page with.")
@@ -145,7 +119,7 @@ class NewPageForm(SharingMixin, forms.Form):
         self.fields["parent"].choices = [("", "— Top level —")] + [
             (node.pk, "\u2003" * depth + node.title) for depth, node in parents[:PARENT_CHOICES_MAX]
         ]
-        self.fields["visibility"].choices = _visibility_choices(in_space=True)
+        self.fields["visibility"].choices = core_forms.visibility_choices(in_space=True)
 
     def clean_space(self):
         slug = self.cleaned_data["space"]
@@ -200,7 +174,7 @@ class SettingsForm(SharingMixin, forms.Form):
         self.fields["parent"].choices = [("", "— Top level —")] + [
             (node.pk, "\u2003" * depth + node.title) for depth, node in parents[:PARENT_CHOICES_MAX]
         ]
-        self.fields["visibility"].choices = _visibility_choices(in_space=page.space_id is not None)
+        self.fields["visibility"].choices = core_forms.visibility_choices(in_space=page.space_id is not None)
         if not can_change_visibility:
             self.fields["visibility"].disabled = True
             self.fields["shared_with"].disabled = True
@@ -230,7 +204,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["visibility"].choices = _visibility_choices(in_space=True)
+        self.fields["visibility"].choices = core_forms.visibility_choices(in_space=True)
         self.fields["visibility"].choices = [
             c for c in self.fields["visibility"].choices if c[0] not in (Visibility.PEOPLE, Visibility.PRIVATE)
         ]
