@@ -72,6 +72,9 @@ def mount_routers() -> None:
     from links.api import router as links_router
 
     api.add_router("/links/", links_router, tags=["links"])
+    from reviews.api import router as reviews_router
+
+    api.add_router("/reviews/", reviews_router, tags=["reviews"])
 
 
 mount_routers()

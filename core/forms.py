@@ -11,6 +11,7 @@ class BrowseForm(forms.Form):
     tag = forms.SlugField(required=False)
     space = forms.SlugField(required=False)
     owner = forms.CharField(required=False, max_length=150)
+    sort = forms.ChoiceField(choices=[("", "Newest"), ("rating", "Best rated")], required=False)
 
 
 def people_named(text: str, viewer) -> list:

@@ -22,6 +22,7 @@ class ItemKind(models.TextChoices):
     PAGE = "page", "Wiki page"
     LINK = "link", "Link"
     BOARD = "board", "Board"
+    COURSE = "course", "Course"
 
 
 class SiteConfig(models.Model):
@@ -153,6 +154,17 @@ class Activity(models.Model):
         DELETED = "deleted", "deleted"
         DOWNLOADED = "downloaded", "downloaded"
         MENTIONED = "mentioned", "mentioned"
+        # The course catalogue's: a place taken, waited for, given up, and learning recorded.
+        ENROLLED = "enrolled", "enrolled in"
+        WAITLISTED = "waitlisted", "joined the waiting list of"
+        PROMOTED = "promoted", "got a place in"
+        WITHDREW = "withdrew", "withdrew from"
+        ATTENDED = "attended", "attended"
+        MISSED = "missed", "missed"
+        COMPLETED = "completed", "completed"
+        CONFIRMED = "confirmed", "confirmed a completion of"
+        CANCELLED = "cancelled", "cancelled a session of"
+        REVIEWED = "reviewed", "reviewed"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
     verb = models.CharField(max_length=20, choices=Verb.choices)

@@ -49,6 +49,10 @@ def browse(request):
         if data["owner"]:
             owner = get_user_model().objects.visible_to(request.user).filter(username=data["owner"]).first()
         items = items.filter_browse(kind=data["kind"], tag=data["tag"], space=space, owner=owner)
+        if data["sort"] == "rating":
+            from reviews.queries import by_rating
+
+            items = by_rating(items)
         if (data["space"] and space is None) or (data["owner"] and owner is None):
             items = items.none()
     page = paginate(items, request, per_page=24)

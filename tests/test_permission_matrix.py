@@ -24,6 +24,8 @@ from links.discussion import add_comment
 from links.models import ImportJob
 from links.services import add_entry, add_section, create_board, save_link
 from people.models import PersonSkill
+from reviews.services import rate_item, update_review
+from reviews.services import report as report_review
 from spaces.models import Membership, Space
 from tests.factories import MembershipFactory, SkillFactory, SpaceFactory, UserFactory
 from wiki.models import PageTemplate
@@ -65,6 +67,7 @@ def comment_rule(**allowed):
 
 
 EDIT_SAVE = {"title": "T", "visibility": "space"}
+REVIEW = {"rating": "4", "body": "Useful"}
 
 
 def by_persona(*statuses):
@@ -293,6 +296,34 @@ PAGES = [
         by_persona(LOGIN, FORBID, BAD, MISSING, FORBID, FORBID, BAD),
         {"official": "on", "topic": "Onboarding"},
     ),
+    # Reviews, on the world's "Team notes" file: gus reviewed it (and edited it once); bea reported it.
+    ("get", "/reviews/i/{file}/", team_item(), None),
+    # The owner (alice) may not review her own file; everyone else who sees it may.
+    ("post", "/reviews/i/{file}/review", team_item(FOUND, anonymous=LOGIN) | {"owner": FORBID}, REVIEW),
+    ("post", "/reviews/i/{file}/review", team_item(BAD, anonymous=LOGIN), {"rating": "9"}),
+    # Only gus has a review to delete; for the others there is none.
+    ("post", "/reviews/i/{file}/review/delete", team_item(MISSING, anonymous=LOGIN) | {"guest": FOUND}, None),
+    ("get", "/reviews/{review}/history/", team_item(), None),
+    # gus may not vote on his own review.
+    ("post", "/reviews/{review}/vote", team_item(FOUND, anonymous=LOGIN) | {"guest": FORBID}, {"helpful": "yes"}),
+    ("post", "/reviews/{review}/report", team_item(FOUND, anonymous=LOGIN) | {"guest": FORBID}, {"reason": "Rude"}),
+    # The item's owner and curators (lee, the "member") and admins reply.
+    (
+        "post",
+        "/reviews/{review}/reply",
+        by_persona(LOGIN, FORBID, FOUND, MISSING, FOUND, FORBID, FOUND),
+        {"body": "Thanks"},
+    ),
+    ("post", "/reviews/{review}/hide", by_persona(LOGIN, FORBID, FOUND, MISSING, FORBID, FORBID, FOUND), None),
+    ("post", "/reviews/{review}/unhide", by_persona(LOGIN, FORBID, FOUND, MISSING, FORBID, FORBID, FOUND), None),
+    ("get", "/reviews/moderation/", everyone(FORBID) | {"member": OK, "site_admin": OK}, None),
+    # Moderation is a role: whoever is no curator or admin is refused before anything is looked up.
+    (
+        "post",
+        "/reviews/reports/{report}/dismiss",
+        by_persona(LOGIN, FORBID, FOUND, FORBID, FORBID, FORBID, FOUND),
+        None,
+    ),
 ]
 
 API = [
@@ -464,6 +495,38 @@ API = [
     ("delete", "/api/links/boards/{board}/entries/{entry}", team_item(anonymous=UNAUTH, change=NONE), None),
     ("put", "/api/links/boards/{board}/entries/{entry}/done", team_item(anonymous=UNAUTH), None),
     ("delete", "/api/links/boards/{board}/entries/{entry}/done", team_item(anonymous=UNAUTH), None),
+    # Reviews.
+    ("get", "/api/reviews/items/{file}/reviews", team_item(), None),
+    ("get", "/api/reviews/items/{file}/rating", team_item(), None),
+    # gus changes his review (200); alice owns the file; the others write a first one (201).
+    (
+        "put",
+        "/api/reviews/items/{file}/review",
+        team_item(201, anonymous=UNAUTH) | {"guest": OK, "owner": FORBID},
+        {"rating": 3},
+    ),
+    ("put", "/api/reviews/items/{file}/review", team_item(BAD, anonymous=UNAUTH) | {"owner": BAD}, {"rating": 0}),
+    ("delete", "/api/reviews/items/{file}/review", team_item(MISSING, anonymous=UNAUTH) | {"guest": NONE}, None),
+    ("get", "/api/reviews/{review}", team_item(), None),
+    ("get", "/api/reviews/{review}/edits", team_item(), None),
+    ("put", "/api/reviews/{review}/vote", team_item(anonymous=UNAUTH) | {"guest": FORBID}, {"helpful": True}),
+    ("delete", "/api/reviews/{review}/vote", team_item(anonymous=UNAUTH) | {"guest": FORBID}, None),
+    ("post", "/api/reviews/{review}/report", team_item(201, anonymous=UNAUTH) | {"guest": FORBID}, {"reason": "Rude"}),
+    ("put", "/api/reviews/{review}/reply", by_persona(UNAUTH, FORBID, OK, MISSING, OK, FORBID, OK), {"body": "Thanks"}),
+    ("post", "/api/reviews/{review}/hide", by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, FORBID, OK), None),
+    ("post", "/api/reviews/{review}/unhide", by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, FORBID, OK), None),
+    (
+        "get",
+        "/api/reviews/moderation/reports",
+        everyone(FORBID, anonymous=UNAUTH) | {"member": OK, "site_admin": OK},
+        None,
+    ),
+    (
+        "post",
+        "/api/reviews/moderation/reports/{report}/dismiss",
+        by_persona(UNAUTH, FORBID, OK, FORBID, FORBID, FORBID, OK),
+        None,
+    ),
 ]
 
 
@@ -471,7 +534,8 @@ API = [
 def world(personas):
     p = personas
     MembershipFactory(space=p.team, user=p.lee)
-    MembershipFactory(space=p.team, user=UserFactory(username="bea"))  # a bystander to act upon
+    bea = UserFactory(username="bea")  # a bystander to act upon
+    MembershipFactory(space=p.team, user=bea)
     SpaceFactory(name="Open", slug="open", created_by=p.mo, visibility=Space.Visibility.OPEN)
     Membership.objects.create(space=Space.objects.get(slug="open"), user=p.mo, role=Membership.Role.OWNER)
     club = SpaceFactory(name="Club", slug="club", created_by=p.mo, visibility=Space.Visibility.ORGANISATION)
@@ -494,6 +558,9 @@ def world(personas):
     token, _ = create_token(user=p.alice, name="matrix")
     skill = SkillFactory(name="Python", slug="python")
     person_skill = PersonSkill.objects.create(person=p.alice, skill=skill, direction=PersonSkill.Direction.HAS)
+    review = rate_item(item=item, author=p.gus, rating=2, body="Too short.")
+    update_review(review=review, actor=p.gus, rating=3, body="Short but useful.")
+    review_report = report_review(review=review, reporter=bea, reason="Check this")
     page = create_page(author=p.alice, title="Team page", text="Hello.\n", space=p.team, visibility=Visibility.SPACE)
     create_page(author=p.alice, title="My notes", text="Mine.\n", visibility=Visibility.ORGANISATION)
     template = PageTemplate.objects.create(name="Matrix template", text="# Template\n")
@@ -533,6 +600,8 @@ def world(personas):
         "board": board.pk,
         "entry": entry.pk,
         "section": section.pk,
+        "review": review.pk,
+        "report": review_report.pk,
     }
     return users, values
 
@@ -617,7 +686,7 @@ def _row_route(path):
 
     values = dict.fromkeys(
         ["file", "notification", "token", "person_skill", "page", "template", "bookmark", "link", "comment", "job"]
-        + ["board", "entry", "section"],
+        + ["board", "entry", "section", "review", "report"],
         1,
     )
     match = resolve(path.split("?")[0].format(skill="python", **values))

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "files",
     "wiki",
     "links",
+    "reviews",
+    "catalog",
     "search",
     "home",
     "api",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("files/", include("files.urls")),
     path("wiki/", include("wiki.urls")),
     path("links/", include("links.urls")),
+    path("reviews/", include("reviews.urls")),
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]
