@@ -1,6 +1,6 @@
 """Writes for links and boards: save, change, delete a link; build, follow and work through boards.
 
-A URL is normalised (``links.urls.normalise_url``) before anything else, so the same page saved by
+A URL is normalised (``links.normalise.normalise_url``) before anything else, so the same page saved by
 twenty people is one ``Link`` with twenty ``Bookmark`` items. Saving never waits on the network: the
 preview (title, description, image, favicon) is fetched afterwards by a background task through the
 guarded outbound client.
