@@ -29,6 +29,8 @@ from search.index import schedule_index
 TITLE_MAX = 200
 ADDING_SPREE = timedelta(minutes=10)
 NOTES_MAX = 20_000
+MAX_ATTEMPTS = 6  # preview fetches
+FIRST_RETRY = timedelta(minutes=10)  # then 30 min, 1.5 h, 4.5 h, 13.5 h: the sixth failure is the last
 
 
 def url_hash(url: str) -> str:
@@ -253,6 +255,28 @@ def record_preview(*, link: Link, title: str, description: str, image=None, favi
             schedule_index(item)
     content_changed()
     return link
+
+
+def record_preview_failure(*, link: Link, reason: str) -> Link:
+    """Count a failed fetch and schedule the next try: 10 minutes, then three times longer each time."""
+    link.preview_status = Link.Preview.FAILED
+    link.preview_error = (reason or "The page could not be fetched.")[:300]
+    link.preview_attempts = min(link.preview_attempts + 1, 32767)
+    if link.preview_attempts >= MAX_ATTEMPTS:
+        link.next_attempt_at = None  # given up: a person can still see the error on the link's page
+    else:
+        link.next_attempt_at = timezone.now() + FIRST_RETRY * 3 ** (link.preview_attempts - 1)
+    link.save(update_fields=["preview_status", "preview_error", "preview_attempts", "next_attempt_at"])
+    return link
+
+
+def record_check(*, link: Link, answered: bool, status: int | None) -> None:
+    """Mark a link broken from the first check it failed, and clear the mark once it answers again."""
+    now = timezone.now()
+    broken_since = None if answered else (link.broken_since or now)
+    Link.objects.filter(pk=link.pk).update(checked_at=now, check_status=status, broken_since=broken_since)
+    link.checked_at, link.check_status, link.broken_since = now, status, broken_since
+    content_changed()  # the update sends no signal; link pages show the broken mark
 
 
 # ----------------------------------------------------------------------------------------------- boards

@@ -17,18 +17,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from lib.outbound import OutboundError, OutboundFailed, fetch
-from lib.pagecache import content_changed
 from links import images
 from links.models import Link
 from links.preview import PagePreview, default_favicon, is_html, parse_page
-from links.services import record_preview
+from links.services import MAX_ATTEMPTS, record_check, record_preview, record_preview_failure
 
 log = logging.getLogger(__name__)
 
 PAGE_BYTES = 1536 * 1024
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-MAX_ATTEMPTS = 6
-FIRST_RETRY = timedelta(minutes=10)  # then 30 min, 1.5 h, 4.5 h, 13.5 h: the sixth failure is the last
 RETRY_BATCH = 100
 # A link queued for a retry (or pending since long ago) is not queued again for this long.
 RETRY_LEASE = timedelta(hours=1)
@@ -70,19 +67,6 @@ def _store_favicon(link: Link, url: str, *, page_url: str) -> None:
     fallback = default_favicon(page_url)
     if not images.store_favicon(link, url) and url != fallback:
         images.store_favicon(link, fallback)
-
-
-def record_preview_failure(*, link: Link, reason: str) -> Link:
-    """Count a failed fetch and schedule the next try: 10 minutes, then three times longer each time."""
-    link.preview_status = Link.Preview.FAILED
-    link.preview_error = (reason or "The page could not be fetched.")[:300]
-    link.preview_attempts = min(link.preview_attempts + 1, 32767)
-    if link.preview_attempts >= MAX_ATTEMPTS:
-        link.next_attempt_at = None  # given up: a person can still see the error on the link's page
-    else:
-        link.next_attempt_at = timezone.now() + FIRST_RETRY * 3 ** (link.preview_attempts - 1)
-    link.save(update_fields=["preview_status", "preview_error", "preview_attempts", "next_attempt_at"])
-    return link
 
 
 @task()
@@ -149,18 +133,7 @@ def check_links() -> int:
     with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
         results = list(pool.map(probe, [link.url for link in links]))
     for link, result in zip(links, results, strict=True):
-        record_check(link=link, result=result)
+        if not result.answered:
+            log.info("link %s did not answer: %s", link.pk, result.reason)
+        record_check(link=link, answered=result.answered, status=result.status)
     return len(links)
-
-
-def record_check(*, link: Link, result: CheckResult) -> None:
-    """Mark a link broken from the first check it failed, and clear the mark once it answers again."""
-    now = timezone.now()
-    if result.answered:
-        broken_since = None
-    else:
-        broken_since = link.broken_since or now
-        log.info("link %s did not answer: %s", link.pk, result.reason)
-    Link.objects.filter(pk=link.pk).update(checked_at=now, check_status=result.status, broken_since=broken_since)
-    link.checked_at, link.check_status, link.broken_since = now, result.status, broken_since
-    content_changed()  # the update sends no signal; link pages show the broken mark

@@ -16,8 +16,8 @@ from PIL import Image
 from links import tasks
 from links.images import prepare_saved_image, store_saved_image
 from links.models import Link
-from links.services import save_link, url_hash
-from links.tasks import check_links, fetch_preview, record_preview_failure, retry_previews
+from links.services import record_preview_failure, save_link, url_hash
+from links.tasks import check_links, fetch_preview, retry_previews
 from tests.test_outbound import PageServer
 
 
