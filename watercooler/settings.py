@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    "core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "watercooler.urls"
