@@ -37,7 +37,7 @@ IGNORED_MODELS = {
     "search.searchdocument",  # rebuilt in bulk; search.index calls content_changed() after writing
 }
 # Apps whose models the cached pages show.
-WATCHED_APPS = {"core", "people", "spaces", "files", "search", "wiki", "links", "reviews", "home", "api"}
+WATCHED_APPS = {"core", "people", "spaces", "files", "search", "wiki", "links", "reviews", "catalog", "home", "api"}
 
 
 def timeout() -> int:

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from api.services import create_token
+from catalog.services import create_calendar_feed
 from core.models import Activity, Notification, Visibility
 from core.services import create_item
 from files.models import File
@@ -324,6 +325,13 @@ PAGES = [
         by_persona(LOGIN, FORBID, FOUND, FORBID, FORBID, FORBID, FOUND),
         None,
     ),
+    # The course catalogue; the calendar feed's secret address is its only key, so anyone holding it reads it.
+    ("get", "/catalog/", everyone(OK), None),
+    ("get", "/catalog/?format=bad", everyone(BAD), None),
+    ("get", "/catalog/calendar/", everyone(OK), None),
+    ("post", "/catalog/calendar/", everyone(OK), {"action": "create"}),
+    ("get", "/catalog/calendar/{feed_token}.ics", everyone(OK, anonymous=OK), None),
+    ("get", "/catalog/calendar/unknown.ics", everyone(MISSING, anonymous=MISSING), None),
 ]
 
 API = [
@@ -561,6 +569,7 @@ def world(personas):
     review = rate_item(item=item, author=p.gus, rating=2, body="Too short.")
     update_review(review=review, actor=p.gus, rating=3, body="Short but useful.")
     review_report = report_review(review=review, reporter=bea, reason="Check this")
+    _feed, feed_token = create_calendar_feed(person=p.alice)
     page = create_page(author=p.alice, title="Team page", text="Hello.\n", space=p.team, visibility=Visibility.SPACE)
     create_page(author=p.alice, title="My notes", text="Mine.\n", visibility=Visibility.ORGANISATION)
     template = PageTemplate.objects.create(name="Matrix template", text="# Template\n")
@@ -601,6 +610,7 @@ def world(personas):
         "entry": entry.pk,
         "section": section.pk,
         "review": review.pk,
+        "feed_token": feed_token,
         "report": review_report.pk,
     }
     return users, values
@@ -689,7 +699,7 @@ def _row_route(path):
         + ["board", "entry", "section", "review", "report"],
         1,
     )
-    match = resolve(path.split("?")[0].format(skill="python", **values))
+    match = resolve(path.split("?")[0].format(skill="python", feed_token="x", **values))
     return match.view_name
 
 

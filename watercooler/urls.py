@@ -20,6 +20,7 @@ urlpatterns = [
     path("wiki/", include("wiki.urls")),
     path("links/", include("links.urls")),
     path("reviews/", include("reviews.urls")),
+    path("catalog/", include("catalog.urls")),
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]
