@@ -75,6 +75,9 @@ def mount_routers() -> None:
     from reviews.api import router as reviews_router
 
     api.add_router("/reviews/", reviews_router, tags=["reviews"])
+    from catalog.api import router as catalog_router
+
+    api.add_router("/catalog/", catalog_router, tags=["catalog"])
 
 
 mount_routers()

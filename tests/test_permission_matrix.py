@@ -11,13 +11,15 @@ you do.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from api.services import create_token
-from catalog.services import create_calendar_feed
+from catalog.services import add_session, create_calendar_feed, create_course, enrol, self_report_completion
 from core.models import Activity, Notification, Visibility
 from core.services import create_item
 from files.models import File
@@ -535,6 +537,24 @@ API = [
         by_persona(UNAUTH, FORBID, OK, FORBID, FORBID, FORBID, OK),
         None,
     ),
+    # The course catalogue: lee's classroom course (alice holds a seat) and book (alice reported finishing it),
+    # both for the team. Curating a course is for whoever may edit it: lee, the space's admin, the site admin.
+    ("get", "/api/catalog/courses", everyone(OK, anonymous=OK), None),
+    ("get", "/api/catalog/courses/{course}", team_item(), None),
+    ("get", "/api/catalog/courses/{course}/sessions", team_item(), None),
+    ("post", "/api/catalog/sessions/{session}/enrolment", team_item(anonymous=UNAUTH), None),
+    ("delete", "/api/catalog/sessions/{session}/enrolment", only({"owner": NONE}, anonymous=UNAUTH), None),
+    ("post", "/api/catalog/courses/{book}/enrolment", team_item(anonymous=UNAUTH), None),
+    # alice finished the book: a completion is not withdrawn.
+    ("delete", "/api/catalog/courses/{book}/enrolment", only({"owner": BAD}, anonymous=UNAUTH), None),
+    ("get", "/api/catalog/enrolments", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/catalog/courses/{book}/completion", team_item(anonymous=UNAUTH), {"evidence": "Done it."}),
+    (
+        "post",
+        "/api/catalog/enrolments/{completion}/confirm",
+        by_persona(UNAUTH, MISSING, OK, MISSING, FORBID, OK, OK),
+        None,
+    ),
 ]
 
 
@@ -570,6 +590,20 @@ def world(personas):
     update_review(review=review, actor=p.gus, rating=3, body="Short but useful.")
     review_report = report_review(review=review, reporter=bea, reason="Check this")
     _feed, feed_token = create_calendar_feed(person=p.alice)
+    classroom = create_course(actor=p.lee, title="Team classroom", space=p.team, visibility=Visibility.SPACE)
+    book = create_course(actor=p.lee, title="Team book", format="book", space=p.team, visibility=Visibility.SPACE)
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    seat = add_session(
+        actor=p.lee,
+        course=classroom,
+        starts=starts,
+        ends=starts + timedelta(hours=3),
+        time_zone="Asia/Singapore",
+        place="Room 4",
+        capacity=10,
+    )
+    enrol(person=p.alice, session=seat)
+    completion = self_report_completion(person=p.alice, course=book, evidence="Read it.")
     page = create_page(author=p.alice, title="Team page", text="Hello.\n", space=p.team, visibility=Visibility.SPACE)
     create_page(author=p.alice, title="My notes", text="Mine.\n", visibility=Visibility.ORGANISATION)
     template = PageTemplate.objects.create(name="Matrix template", text="# Template\n")
@@ -611,6 +645,10 @@ def world(personas):
         "section": section.pk,
         "review": review.pk,
         "feed_token": feed_token,
+        "course": classroom.pk,
+        "book": book.pk,
+        "session": seat.pk,
+        "completion": completion.pk,
         "report": review_report.pk,
     }
     return users, values
