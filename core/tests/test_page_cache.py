@@ -92,3 +92,12 @@ def test_it_can_be_switched_off(personas, client_for, settings):
     settings.WATERCOOLER_PAGE_CACHE = False
     client = client_for(personas.alice)
     assert "X-Page-Cache" not in warm(client)
+
+
+def test_a_new_release_never_serves_the_previous_ones_pages(personas, client_for, monkeypatch):
+    from lib import pagecache
+
+    client = client_for(personas.alice)
+    warm(client)
+    monkeypatch.setattr(pagecache, "release", lambda: "another release")
+    assert "X-Page-Cache" not in fetch(client)
