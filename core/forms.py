@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from core.models import ItemKind, SiteConfig, Visibility
 from core.services import parse_tags
@@ -25,6 +26,26 @@ def people_named(text: str, viewer) -> list:
     if unknown:
         raise ValidationError(f"No one here has the username {', '.join(unknown)}.")
     return people
+
+
+def shared_with_field() -> forms.CharField:
+    """The "named people" box, its datalist filled with usernames as the person types."""
+    return forms.CharField(
+        label="Named people",
+        required=False,
+        max_length=2000,
+        help_text="Usernames separated by commas, for “Named people”.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "share-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("files:share-suggestions"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#share-suggestions",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
 
 
 def visibility_choices(*, in_space: bool = True) -> list[tuple[str, str]]:

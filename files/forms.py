@@ -1,9 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
 
 from core.access import can_create_in, is_site_admin, space_roles
-from core.forms import people_named, visibility_choices
+from core.forms import people_named, shared_with_field, visibility_choices
 from core.models import Visibility
 from core.services import parse_tags
 from files.services import TITLE_MAX
@@ -42,22 +41,7 @@ class FileMetaForm(forms.Form):
         required=False, max_length=500, help_text="Separate tags with commas, e.g. onboarding, data science."
     )
     visibility = forms.ChoiceField(label="Who can see it", widget=forms.RadioSelect)
-    shared_with = forms.CharField(
-        label="Named people",
-        required=False,
-        max_length=2000,
-        help_text="Usernames separated by commas, for “Named people”.",
-        widget=forms.TextInput(
-            attrs={
-                "list": "share-suggestions",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("files:share-suggestions"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#share-suggestions",
-                "hx-swap": "innerHTML",
-            }
-        ),
-    )
+    shared_with = shared_with_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,15 +26,11 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from core.access import item_filter_via
 from core.models import Item, ItemKind
-from lib.urls import reverse_one
 from wiki import diffing, markdown
 from wiki.models import Page, PageLink, Revision
 
 SEARCH_TEXT_CHARS = 20_000
 RENDER_CACHE_SECONDS = 7 * 24 * 3600
-# A slug that a fixed address of the space's wiki takes (s/<space>/import/): such a page is
-# reached at its permalink instead.
-RESERVED_SLUGS = frozenset({"import"})
 # Past this many pages a sidebar shows the path to the current page (and its neighbours), not everything.
 TREE_FULL_MAX = 400
 
@@ -62,10 +58,8 @@ def _wiki_prefix(name: str, owner: str, script_prefix: str, urlconf) -> str:
     return reverse(name, urlconf=urlconf, args=[owner, "-"])[:-2]
 
 
-def page_url(*, pk: int, slug: str, space_slug: str | None = None, username: str | None = None) -> str:
+def page_url(*, slug: str, space_slug: str | None = None, username: str | None = None) -> str:
     """A page's address in its wiki: /wiki/s/<space>/<slug>/ or /wiki/~<person>/<slug>/."""
-    if slug in RESERVED_SLUGS:
-        return reverse_one("core:item", pk)
     if space_slug is not None:
         prefix = _wiki_prefix("wiki:page", space_slug, get_script_prefix(), get_urlconf())
     else:
@@ -76,8 +70,8 @@ def page_url(*, pk: int, slug: str, space_slug: str | None = None, username: str
 def url_of(page: Page) -> str:
     """``page_url`` for a Page with its space (or area owner) loaded."""
     if page.space_id is not None:
-        return page_url(pk=page.pk, slug=page.slug, space_slug=page.space.slug)
-    return page_url(pk=page.pk, slug=page.slug, username=page.area_owner.username)
+        return page_url(slug=page.slug, space_slug=page.space.slug)
+    return page_url(slug=page.slug, username=page.area_owner.username)
 
 
 def wiki_home_url(page: Page) -> str:
@@ -395,7 +389,7 @@ def page_tree(viewer, *, space=None, area_owner=None) -> Tree:
             pk=pk,
             parent_id=parent_id,
             title=title,
-            url=page_url(pk=pk, slug=slug, space_slug=space_slug, username=username),
+            url=page_url(slug=slug, space_slug=space_slug, username=username),
         )
         for pk, parent_id, slug, title in rows
     }

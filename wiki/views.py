@@ -890,9 +890,9 @@ def space_import(request, space_slug: str):
             return render(request, "wiki/import.html", {**context, "form": form}, status=400)
         _forget_import(request, token)
         for created in report.created:
-            created.url = queries.page_url(pk=created.pk, slug=created.slug, space_slug=space.slug)
+            created.url = queries.page_url(slug=created.slug, space_slug=space.slug)
         for updated in report.updated:
-            updated.url = queries.page_url(pk=updated.pk, slug=updated.slug, space_slug=space.slug)
+            updated.url = queries.page_url(slug=updated.slug, space_slug=space.slug)
         return render(request, "wiki/import.html", {**context, "report": report})
 
     if request.method == "POST":
