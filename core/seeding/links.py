@@ -1322,6 +1322,16 @@ def _savers(rng: random.Random, spec: LinkSpec, staff: dict[str, User]) -> list[
     return chosen
 
 
+def _board_saves() -> frozenset[tuple[str, str]]:
+    """The colleagues' saves (``save:<username> <url>``) that boards of the script put on them."""
+    refs = (entry.ref for spec in BOARDS for _, entries in spec.sections for entry in entries)
+    pairs = (ref.removeprefix("save:").split(" ", 1) for ref in refs if ref.startswith("save:") and " " in ref)
+    return frozenset((username, normalise_url(url)) for username, url in pairs)
+
+
+_BOARD_SAVES = _board_saves()
+
+
 @dataclass
 class _State:
     """What the timeline's steps share: the people, the spaces and the random stream."""
@@ -1360,6 +1370,9 @@ class _State:
             return  # saved already, on a board the person curates
         rng = self.rng
         space, visibility, shared = self.placement(person, spec.topic)
+        if (username, normalise_url(spec.url)) in _BOARD_SAVES and visibility != Visibility.ORGANISATION:
+            # A curator put this save on a board: it is one the whole organisation can see.
+            space, visibility, shared = None, Visibility.ORGANISATION, []
         notes = spec.note if first else ""
         if image is not None:
             notes = image[2]
@@ -1460,6 +1473,9 @@ def _schedule_board(timeline: Timeline, clock: Timeline, state: _State, spec: Bo
     built: dict[str, Board] = {}
     timeline.add(created, lambda w: _create_board(state, spec, w, built))
     timeline.add(clock.moment(rng.uniform(1, 4), owner), lambda w: _complete_board(state, spec, built, w))
+    # Whatever a colleague saved after that (the order shifts with the weekday the demo is made on)
+    # is added on a last pass, so the board always ends up as written.
+    timeline.add(timeline.now - timedelta(minutes=15), lambda w: _complete_board(state, spec, built, w))
     if spec.official is not None and "lee" in staff:
         timeline.add(created + timedelta(hours=rng.uniform(2, 30)), lambda w: _make_official(state, spec, built))
     # Readers find the board over the following weeks and work through it at their own pace.
@@ -1547,8 +1563,10 @@ def _complete_board(state: _State, spec: BoardSpec, built: dict, when: datetime)
     owner = state.staff[spec.owner]
     forget_space_roles(owner)
     board.refresh_from_db()
-    for entry, section in built.pop("later", []):
-        _add_entry(state, board, owner, entry, section, when, board.item.space)
+    pending = built.pop("later", [])
+    for entry, section in pending:
+        if not _add_entry(state, board, owner, entry, section, when, board.item.space):
+            built.setdefault("later", []).append((entry, section))
 
 
 def _forget(person: User) -> bool:

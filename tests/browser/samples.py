@@ -49,3 +49,13 @@ def write_junk(path: Path, size: int = 2048) -> Path:
     pattern = bytes(range(256))
     path.write_bytes((b"\x00\x13\x37" + pattern * (size // 256 + 1))[:size])
     return path
+
+
+def image_width(locator) -> int:
+    """The decoded width of a page's picture (0 when it is broken), waiting for it while it loads."""
+    return locator.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth));
+            img.addEventListener("error", () => done(0));
+        })"""
+    )

@@ -3,12 +3,8 @@
 from playwright.sync_api import expect
 
 from people.models import PersonSkill
-from tests.browser.samples import write_junk, write_png
+from tests.browser.samples import image_width, write_junk, write_png
 from tests.factories import SkillFactory, UserFactory
-
-
-def image_loaded(locator) -> bool:
-    return locator.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
 def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, problems, tmp_path):
@@ -45,8 +41,8 @@ def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, p
     expect(teach.locator("li", has_text="Python")).to_contain_text("Expert")
     photo = head.locator("img.avatar")
     expect(photo).to_have_attribute("src", "/people/alice/photo")
-    assert image_loaded(photo)
-    assert image_loaded(page.locator("details.menu summary img.avatar"))
+    assert image_width(photo)
+    assert image_width(page.locator("details.menu summary img.avatar"))
     assert alice.skills.get().direction == PersonSkill.Direction.TEACHES
     assert not problems, problems
 

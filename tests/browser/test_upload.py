@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from core.models import Item
 from files.models import File
 from spaces.services import create_space
-from tests.browser.samples import pdf_bytes, write_junk, write_pdf, write_png
+from tests.browser.samples import image_width, pdf_bytes, write_junk, write_pdf, write_png
 from tests.factories import UserFactory
 
 
@@ -42,7 +42,7 @@ def test_it_shares_an_image_in_a_space_and_downloads_it(page, login_as, problems
     expect(page.get_by_role("link", name="#onboarding")).to_be_visible()
     preview = page.get_by_role("img", name="Checkout wireframe")
     expect(preview).to_be_visible()
-    assert preview.evaluate("img => img.complete && img.naturalWidth") == 320
+    assert image_width(preview) == 320
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Download").click()
