@@ -1,7 +1,11 @@
-"""Forms of the catalogue's pages: the browse filters (a filter set: it narrows a queryset) and the calendar feed."""
+"""Forms of the catalogue's pages: the browse filters (a filter set: it narrows a queryset), a learner's report of
+completing a course, and the calendar feed."""
+
+from collections.abc import Collection
 
 from django import forms
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Course, Enrolment, Session
@@ -47,23 +51,34 @@ class CatalogForm(forms.Form):
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
 
-    def narrow(self, items, *, leave_out: str = ""):
-        """``items`` narrowed by every chosen facet but ``leave_out``, so that facet's counts show its other choices."""
+    def narrow(self, items, *, leave_out: str | Collection[str] = ()):
+        """``items`` narrowed by every chosen facet but those in ``leave_out`` (one name or several), so a left-out
+        facet's counts show its other choices."""
+        left = {leave_out} if isinstance(leave_out, str) else set(leave_out)
         data = self.cleaned_data
         if data["q"]:
             items = items.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
-        if data["skill"] and leave_out != "skill":
+        if data["skill"] and "skill" not in left:
             items = items.filter(course__skills__slug=data["skill"])
-        for name in ("format", "level", "language"):
-            if data[name] and leave_out != name:
-                items = items.filter(**{f"course__{name}": data[name]})
-        if data["duration"] and leave_out != "duration":
-            items = items.filter(duration_q(data["duration"]))
-        if data["rating"] and leave_out != "rating":
-            items = items.filter(rating_q(int(data["rating"])))
-        if data["upcoming"] and leave_out != "upcoming":
+        for name, condition in self.column_conditions().items():
+            if name not in left:
+                items = items.filter(condition)
+        if data["upcoming"] and "upcoming" not in left:
             items = items.filter(Exists(upcoming_sessions()))
         return items
+
+    def column_conditions(self) -> dict[str, Q]:
+        """The chosen facets that test a course's own columns (format, level, language, duration, rating), each as
+        a condition: the facet counts filter by them one at a time."""
+        data = self.cleaned_data
+        conditions = {
+            name: Q(**{f"course__{name}": data[name]}) for name in ("format", "level", "language") if data[name]
+        }
+        if data["duration"]:
+            conditions["duration"] = duration_q(data["duration"])
+        if data["rating"]:
+            conditions["rating"] = rating_q(int(data["rating"]))
+        return conditions
 
     def sorted(self, items):
         from reviews.queries import with_bayes
@@ -74,11 +89,39 @@ class CatalogForm(forms.Form):
             title_hit = Case(When(title__icontains=self.cleaned_data["q"], then=Value(1)), default=Value(0))
             return with_bayes(items.annotate(title_hit=title_hit)).order_by("-title_hit", "-bayes", "-pk")
         if sort == "popularity":
-            enrolled = Count("course__enrolments", filter=~Q(course__enrolments__state=Enrolment.State.WITHDRAWN))
+            # A count per course from the (course, state) index: joining and grouping every enrolment of every
+            # course, with the item's columns, cost four times as much at 660,000 enrolments.
+            taken = (
+                Enrolment.objects.filter(course_id=OuterRef("pk"))
+                .exclude(state=Enrolment.State.WITHDRAWN)
+                .order_by()
+                .values("course_id")
+                .annotate(n=Count("*"))
+                .values("n")
+            )
+            enrolled = Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
             return items.annotate(enrolled=enrolled).order_by("-enrolled", "-created", "-pk")
         if sort == "newest":
             return items.order_by("-created", "-pk")
         return with_bayes(items).order_by("-bayes", "-rating_count", "-created", "-pk")
+
+
+class CompletionReportForm(forms.Form):
+    """A learner says they completed a course. ``catalog.services.self_report_completion`` checks the evidence
+    (some words, a web address, or both), so the page and the API refuse the same things."""
+
+    evidence = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="How you completed it",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Where and when you took it, what you made"}),
+    )
+    evidence_url = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Link to a certificate or other evidence",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
 
 
 class FeedActionForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Reads for the catalogue: a course's sessions, a person's enrolments and completions, feed contents."""
+"""Reads for the catalogue: a course's sessions, a person's enrolments and completions, what else is about a
+course's skills, feed contents."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from catalog.models import Course, Enrolment, Session
-from core.models import Item
+from core.models import Item, ItemKind
+
+# How many boards, and how many wiki pages, a course page suggests.
+RELATED_LIMIT = 5
 
 
 def search_text(item: Item) -> str:
@@ -74,8 +78,26 @@ def waiting_list(session: Session):
 
 
 def enrolments_of(person, course: Course):
-    """The person's enrolments in a course, newest first, with their sessions."""
-    return course.enrolments.filter(person=person).select_related("session").order_by("-created", "-pk")
+    """The person's enrolments in a course, newest first, with their sessions and who confirmed a completion."""
+    return course.enrolments.filter(person=person).select_related("session", "confirmed_by").order_by("-created", "-pk")
+
+
+def related_to_course(viewer, skills, *, limit: int = RELATED_LIMIT) -> dict[str, list[Item]]:
+    """Boards (the official reading lists for the skills first) and wiki pages about the course's ``skills`` that
+    ``viewer`` may see, at most ``limit`` of each; three queries, however many there are."""
+    from links.boards import boards_about_skills
+    from people.queries import tagged_with_skills
+
+    skills = list(skills)
+    if not skills:
+        return {"boards": [], "pages": []}
+    pages = (
+        Item.objects.visible_to(viewer)
+        .filter(tagged_with_skills(skills), kind=ItemKind.PAGE)
+        .select_related("space", "owner")
+        .order_by("-updated", "-pk")
+    )
+    return {"boards": boards_about_skills(viewer, skills, limit=limit), "pages": list(pages[:limit])}
 
 
 def completions_for(person):

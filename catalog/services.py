@@ -29,6 +29,8 @@ from core.services import check_visibility, create_item, record_activity, update
 from search.index import schedule_index
 
 TITLE_MAX = 200
+URL_MAX = 500
+PROVIDER_MAX = 200
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _UNCHANGED = object()
@@ -79,6 +81,8 @@ def _check_url(url: str, label: str) -> str:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise ValidationError(f"The {label} “{url}” is not a web address (http:// or https://).") from None
+        if len(url) > URL_MAX:
+            raise ValidationError(f"The {label} is longer than {URL_MAX} characters.")
     return url
 
 
@@ -98,7 +102,7 @@ def clean_course_fields(fields: dict) -> dict:
         errors.append(f"“{out['level']}” is not a level; choose one of: {', '.join(Course.Level.values)}.")
     if "language" in out:
         out["language"] = str(out["language"]).strip()
-        if not _LANGUAGE.match(out["language"]):
+        if not _LANGUAGE.match(out["language"]) or len(out["language"]) > 16:
             errors.append(f"“{out['language']}” is not a language code such as en or pt-BR.")
     if out.get("duration_minutes") is not None:
         try:
@@ -130,6 +134,10 @@ def clean_course_fields(fields: dict) -> dict:
             out["launch_url"] = _check_url(out["launch_url"], "launch URL")
         except ValidationError as exc:
             errors.extend(exc.messages)
+    if "provider" in out:
+        out["provider"] = str(out["provider"] or "").strip()
+        if len(out["provider"]) > PROVIDER_MAX:
+            errors.append(f"The provider is longer than {PROVIDER_MAX} characters.")
     if "code" in out:
         out["code"] = str(out["code"] or "").strip()
         if len(out["code"]) > 60:
@@ -181,6 +189,7 @@ def create_course(
             "cost": cost,
             "currency": currency,
             "launch_url": launch_url,
+            "provider": provider,
         }
     )
     if fields["code"] and Course.objects.filter(code=fields["code"]).exists():
@@ -194,9 +203,7 @@ def create_course(
         visibility=visibility,
         tags=tags,
     )
-    course = Course.objects.create(
-        item=item, provider=provider.strip(), prerequisites=prerequisites.strip(), curator=curator or actor, **fields
-    )
+    course = Course.objects.create(item=item, prerequisites=prerequisites.strip(), curator=curator or actor, **fields)
     course.skills.set(list(skills))
     watch(user=actor, item=item)
     record_activity(actor=actor, verb=Activity.Verb.CREATED, item=item)
@@ -575,6 +582,7 @@ def record_completion(
     enrolment.confirmed_at = now
     enrolment.save()
     record_activity(actor=actor, verb=Verb.COMPLETED, item=enrolment.course.item, target=enrolment.person)
+    _reverify(enrolment)
     return enrolment
 
 
@@ -612,6 +620,15 @@ def self_report_completion(*, person, course: Course, evidence: str = "", eviden
     return enrolment
 
 
+def _reverify(enrolment: Enrolment) -> None:
+    """A review the person wrote before their completion was recorded or confirmed now says they completed it."""
+    try:
+        from reviews.services import refresh_verified
+    except ImportError:  # the reviews app is optional
+        return
+    refresh_verified(author=enrolment.person, item=enrolment.course.item)
+
+
 @transaction.atomic
 def confirm_completion(*, actor, enrolment: Enrolment) -> Enrolment:
     enrolment = Enrolment.objects.select_related("course__item", "person").get(pk=enrolment.pk)
@@ -625,6 +642,7 @@ def confirm_completion(*, actor, enrolment: Enrolment) -> Enrolment:
         enrolment.confirmed_at = timezone.now()
         enrolment.save(update_fields=["confirmed_by", "confirmed_at", "updated"])
         record_activity(actor=actor, verb=Verb.CONFIRMED, item=enrolment.course.item, target=enrolment.person)
+        _reverify(enrolment)
     return enrolment
 
 

@@ -1,10 +1,13 @@
 """The course page at the item permalink /i/<id>/, the catalogue's browse page and the personal calendar feed."""
 
+from functools import reduce
+from operator import and_
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Exists, Value, When
+from django.db.models import Count, Exists, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,27 +15,40 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog import ical, queries, services
-from catalog.forms import DURATIONS, RATINGS, CatalogForm, FeedActionForm, duration_q, rating_q, upcoming_sessions
+from catalog.forms import (
+    DURATIONS,
+    RATINGS,
+    CatalogForm,
+    CompletionReportForm,
+    FeedActionForm,
+    duration_q,
+    rating_q,
+    upcoming_sessions,
+)
 from catalog.models import CalendarFeed, Course, Enrolment
 from core.models import Item, ItemKind
 from lib.htmx import render_page
 from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
+from people.models import Skill
 
 # The most common skills among the courses shown; rarer ones are found through the search box.
 SKILL_FACET_SIZE = 15
 
 
 def course_item(request, item):
-    """A course: what it is, its sessions in the viewer's own time zone, and enrolling or withdrawing."""
+    """A course: what it is, its sessions in the viewer's own time zone, enrolling or withdrawing, reporting that one
+    completed it, and the reading lists and wiki pages about the same skills."""
     course = Course.objects.select_related("curator").get(item=item)
     course.item = item
     status = 200
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    report_form = CompletionReportForm(request.POST if action == "report" else None)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(item.get_absolute_url())
         try:
-            _act(request, course)
+            _act(request, course, action=action, report_form=report_form)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
             status = 400
@@ -45,19 +61,32 @@ def course_item(request, item):
         session.mine = by_session.get(session.pk)
         session.open = not session.cancelled and session.starts > timezone.now()
         session.full = session.capacity is not None and session.seated >= session.capacity
+    # The enrolment a report of completing would change: the service takes the newest one not withdrawn, too.
+    current = next((e for e in mine if e.state != Enrolment.State.WITHDRAWN), None)
+    awaiting = current is not None and current.state == Enrolment.State.COMPLETED and not current.verified_completion
+    if awaiting and not report_form.is_bound:
+        report_form = CompletionReportForm(initial={"evidence": current.evidence, "evidence_url": current.evidence_url})
+    skills = list(course.skills.all())
     context = {
         "item": item,
         "course": course,
         "sessions": sessions,
         "self_paced_enrolment": by_session.get(None),
-        "skills": course.skills.all(),
+        "skills": skills,
         "can_curate": services.can_curate(request.user, course),
+        "completion": current if current is not None and current.state == Enrolment.State.COMPLETED else None,
+        "can_report": current is not None and (current.state in REPORTABLE or awaiting),
+        "report_form": report_form,
+        "related": queries.related_to_course(request.user, skills),
     }
     return render(request, "catalog/course.html", context, status=status)
 
 
-def _act(request, course: Course) -> None:
-    action = request.POST.get("action", "")
+# Who is offered "I completed this": people holding a seat or a self-paced place, and those who attended.
+REPORTABLE = (Enrolment.State.ENROLLED, Enrolment.State.ATTENDED)
+
+
+def _act(request, course: Course, *, action: str, report_form: CompletionReportForm) -> None:
     if action == "enrol":
         session_id = request.POST.get("session", "")
         if session_id:
@@ -80,8 +109,18 @@ def _act(request, course: Course) -> None:
             raise ValidationError("That enrolment does not exist.")
         services.withdraw(actor=request.user, enrolment=enrolment)
         messages.success(request, "You have withdrawn.")
+    elif action == "report":
+        if report_form.is_valid():
+            try:
+                services.self_report_completion(person=request.user, course=course, **report_form.cleaned_data)
+            except ValidationError as exc:
+                report_form.add_error(None, exc)
+        if report_form.errors:
+            # The details are beside the form, which keeps what the person typed.
+            raise ValidationError("Your report of completing the course is not saved yet: see below.")
+        messages.success(request, "Thank you: your completion is recorded. A curator will confirm it.")
     else:
-        raise ValidationError("Choose to enrol or to withdraw.")
+        raise ValidationError("Choose to enrol, to withdraw or to report that you completed the course.")
 
 
 # --- the catalogue's own pages ----------------------------------------------------------------------
@@ -110,9 +149,8 @@ def browse(request):
 
 
 def _facets(form, courses) -> tuple[list[dict], int]:
-    """Each facet's choices with their counts, and how many courses have upcoming sessions: one query per facet,
-    however many courses there are. A facet counts the courses the other facets leave, so its other choices stay
-    visible."""
+    """Each facet's choices with their counts, and how many courses have upcoming sessions, in three queries however
+    many courses there are. A facet counts the courses the other facets leave, so its other choices stay visible."""
     chosen = form.cleaned_data
 
     def options(name, counted, labels):
@@ -129,38 +167,65 @@ def _facets(form, courses) -> tuple[list[dict], int]:
 
     facets = []
     in_skill = Course.skills.through.objects.filter(course_id__in=form.narrow(courses, leave_out="skill").values("pk"))
-    # The chosen skill goes first, so it stays shown (and can be unchosen) however rare it is.
-    is_chosen = Case(When(skill__slug=chosen["skill"], then=Value(1)), default=Value(0))
-    skills = (
-        in_skill.values("skill__slug", "skill__name")
-        .annotate(n=Count("course_id"), is_chosen=is_chosen)
-        .order_by("-is_chosen", "-n", "skill__name")
+    # Counted by the skill's id, then named: grouping the courses' 18,000 skill rows by name sorted them all by text
+    # (90 ms on PostgreSQL at 10,000 courses). Only the skills that can make the list are named: those counted at
+    # least as often as the last place, and the chosen one.
+    per_skill = dict(in_skill.values_list("skill_id").annotate(n=Count("course_id")).order_by())
+    ranked = sorted(per_skill.values(), reverse=True)
+    least = ranked[SKILL_FACET_SIZE - 1] if len(ranked) >= SKILL_FACET_SIZE else 0
+    contenders = Q(pk__in=[pk for pk, n in per_skill.items() if n >= least])
+    if chosen["skill"]:
+        contenders |= Q(slug=chosen["skill"])
+    named = Skill.objects.filter(contenders).values_list("pk", "slug", "name")
+    # The chosen skill goes first, so it stays shown (and can be unchosen) however rare it is, even with no course.
+    top = sorted(named, key=lambda s: (s[1] != chosen["skill"], -per_skill.get(s[0], 0), s[2]))[:SKILL_FACET_SIZE]
+    facets.append(
+        options("skill", [(slug, per_skill.get(pk, 0)) for pk, slug, _ in top], {slug: name for _, slug, name in top})
     )
-    top = list(skills[:SKILL_FACET_SIZE])
-    names = {s["skill__slug"]: s["skill__name"] for s in top}
-    facets.append(options("skill", [(s["skill__slug"], s["n"]) for s in top], names))
-    for name, labels in (
-        ("format", dict(Course.Format.choices)),
-        ("level", dict(Course.Level.choices)),
-        ("language", {}),
-    ):
-        grouped = (
-            form.narrow(courses, leave_out=name)
-            .values(f"course__{name}")
-            .annotate(n=Count("pk"))
-            .order_by("-n", f"course__{name}")
-        )
-        facets.append(options(name, [(g[f"course__{name}"], g["n"]) for g in grouped], labels))
-    buckets = form.narrow(courses, leave_out="duration").aggregate(
-        **{value: Count("pk", filter=duration_q(value)) for value, *_ in DURATIONS}
+
+    # The other facets in one pass over the courses the search, the skill and "upcoming" leave, grouped by
+    # language: each count applies the choices of every facet but its own. (A query per facet read the same
+    # courses six times: 160 ms instead of 75 ms at 10,000 courses on SQLite.)
+    columns = form.column_conditions()
+
+    def others(name: str) -> Q:
+        return reduce(and_, [condition for facet, condition in columns.items() if facet != name], Q())
+
+    choices = {
+        "format": [(value, Q(course__format=value)) for value in Course.Format.values],
+        "level": [(value, Q(course__level=value)) for value in Course.Level.values],
+        "duration": [(value, duration_q(value)) for value, *_ in DURATIONS],
+        "rating": [(value, rating_q(int(value))) for value, _ in RATINGS],
+    }
+    counts = {"language": Count("pk", filter=others("language"))}
+    for name, pairs in choices.items():
+        counts.update({f"{name}_{n}": Count("pk", filter=others(name) & q) for n, (_, q) in enumerate(pairs)})
+    # "Upcoming" counts the courses every other facet leaves that have upcoming sessions; when it is chosen, the
+    # courses it leaves are those already.
+    counts["upcoming"] = Count(
+        "pk", filter=others("") & (Q() if chosen["upcoming"] else Q(Exists(upcoming_sessions())))
     )
-    facets.append(options("duration", [(d[0], buckets[d[0]]) for d in DURATIONS], {d[0]: d[1] for d in DURATIONS}))
-    ratings = form.narrow(courses, leave_out="rating").aggregate(
-        **{f"r{value}": Count("pk", filter=rating_q(int(value))) for value, _ in RATINGS}
+    grouped = list(
+        form.narrow(courses, leave_out=set(columns)).values("course__language").annotate(**counts).order_by()
     )
-    facets.append(options("rating", [(value, ratings[f"r{value}"]) for value, _ in RATINGS], dict(RATINGS)))
-    upcoming = form.narrow(courses, leave_out="upcoming").filter(Exists(upcoming_sessions())).count()
-    return facets, upcoming
+    total = {key: sum(row[key] for row in grouped) for key in counts}
+    labels = {
+        "format": dict(Course.Format.choices),
+        "level": dict(Course.Level.choices),
+        "duration": {value: label for value, label, *_ in DURATIONS},
+        "rating": dict(RATINGS),
+    }
+    for name in ("format", "level"):
+        counted = [(value, total[f"{name}_{n}"]) for n, (value, _) in enumerate(choices[name])]
+        facets.append(options(name, sorted(counted, key=lambda c: (-c[1], c[0])), labels[name]))
+    languages = {row["course__language"]: row["language"] for row in grouped}
+    if chosen["language"]:
+        languages.setdefault(chosen["language"], 0)
+    facets.append(options("language", sorted(languages.items(), key=lambda c: (-c[1], c[0])), {}))
+    for name in ("duration", "rating"):
+        counted = [(value, total[f"{name}_{n}"]) for n, (value, _) in enumerate(choices[name])]
+        facets.append(options(name, counted, labels[name]))
+    return facets, total["upcoming"]
 
 
 def calendar_feed(request, token: str):

@@ -23,7 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -356,22 +356,47 @@ def recommended_boards(user, *, skill=None, limit: int = 6) -> list[Item]:
     skills they want to learn."""
     if not user.is_authenticated:
         return []
+    if skill is not None:
+        return boards_about_skills(user, [skill], limit=limit, tagged=False)
+    from people.models import PersonSkill
+
+    wanted = PersonSkill.objects.filter(person=user, direction=PersonSkill.Direction.WANTS).values("skill_id")
+    mine = Q(board__skill__in=wanted)
+    if user.job_title.strip():
+        mine |= Q(board__role__iexact=user.job_title.strip())
+    items = _boards_with_cards(user).filter(mine, board__official=True)
+    return _with_progress(user, list(items.order_by("-board__entry_count", "-updated", "-pk")[:limit]))
+
+
+def boards_about_skills(user, skills, *, limit: int = 6, tagged: bool = True) -> list[Item]:
+    """Boards the person may see about any of ``skills``: the official reading lists for them first (the fullest
+    first), then, with ``tagged``, other boards tagged with one of the skills' names. At most two queries, however many
+    skills and boards."""
+    from people.queries import tagged_with_skills
+
+    skills = list(skills)
+    if not skills:
+        return []
+    official = Q(board__official=True, board__skill__in=skills)
+    about = (official | Q(tagged_with_skills(skills))) if tagged else official
     items = (
+        _boards_with_cards(user)
+        .filter(about)
+        .annotate(reading_list=Case(When(official, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by("-reading_list", "-board__entry_count", "-updated", "-pk")
+    )
+    return _with_progress(user, list(items[:limit]))
+
+
+def _boards_with_cards(user):
+    return (
         Item.objects.visible_to(user)
-        .filter(kind=ItemKind.BOARD, board__official=True)
+        .filter(kind=ItemKind.BOARD, board__isnull=False)
         .select_related("owner", "board", "board__skill")
     )
-    if skill is not None:
-        items = items.filter(board__skill=skill)
-    else:
-        from people.models import PersonSkill
 
-        wanted = PersonSkill.objects.filter(person=user, direction=PersonSkill.Direction.WANTS).values("skill_id")
-        mine = Q(board__skill__in=wanted)
-        if user.job_title.strip():
-            mine |= Q(board__role__iexact=user.job_title.strip())
-        items = items.filter(mine)
-    items = list(items.order_by("-board__entry_count", "-updated", "-pk")[:limit])
+
+def _with_progress(user, items: list[Item]) -> list[Item]:
     done = _done_counts(user, [i.board for i in items])
     for item in items:
         item.done = done.get(item.board.pk, 0)

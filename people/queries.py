@@ -7,9 +7,10 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.text import slugify
 
 # Taxonomies are shallow (ESCO has four levels, O*NET seven); this only guards against bad data.
 MAX_SKILL_DEPTH = 32
@@ -80,6 +81,18 @@ def skill_ancestors(skill) -> list:
             break
         out.append(node)
     return list(reversed(out))
+
+
+def tagged_with_skills(skills) -> Exists:
+    """A filter for an Item queryset: the item carries a tag naming one of ``skills`` (the tag's slug is the skill's
+    name or slug made a slug). Items with no skill field of their own, such as wiki pages and boards that are not
+    official reading lists, say what they are about with tags."""
+    from core.models import Item, Tag
+
+    tag_max = Tag._meta.get_field("slug").max_length
+    slugs = {slugify(skill.name)[:tag_max] for skill in skills} | {skill.slug for skill in skills}
+    slugs = {slug for slug in slugs if slug and len(slug) <= tag_max}
+    return Exists(Item.tags.through.objects.filter(item_id=OuterRef("pk"), tag__slug__in=sorted(slugs)))
 
 
 def _skills_prefetch():

@@ -121,6 +121,13 @@ def update_review(*, review: Review, actor, rating: int, body: str = "") -> Revi
     return current
 
 
+def refresh_verified(*, author, item: Item) -> None:
+    """Ask again whether ``author``'s review of ``item`` is from someone who did it (a completion confirmed
+    after the review was written)."""
+    if Review.objects.filter(item=item, author=author).update(verified=is_verified(author, item)):
+        content_changed()
+
+
 def save_review(*, item: Item, author, rating: int, body: str = "") -> tuple[Review, bool]:
     """Create ``author``'s review of ``item`` or change the one they wrote; True when it was created."""
     existing = Review.objects.filter(item=item, author=author).first()

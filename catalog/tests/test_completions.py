@@ -72,3 +72,23 @@ def test_the_reviews_app_asks_the_catalogue_whether_a_reviewer_completed_the_cou
     assert not verification.is_verified(personas.mo, course.item)
     services.record_completion(actor=personas.lee, course=course, person=personas.mo)
     assert verification.is_verified(personas.mo, course.item)
+
+
+def test_a_review_written_before_the_completion_is_confirmed_becomes_verified_then(personas, course):
+    from reviews.models import Review
+    from reviews.services import rate_item
+
+    reported = services.self_report_completion(person=personas.alice, course=course, evidence="Did the workbook")
+    rate_item(item=course.item, author=personas.alice, rating=5, body="Worth it")
+    assert not Review.objects.get(author=personas.alice).verified
+    services.confirm_completion(actor=personas.lee, enrolment=reported)
+    assert Review.objects.get(author=personas.alice).verified
+
+
+def test_a_review_by_someone_whose_completion_a_curator_records_becomes_verified(personas, seated):
+    from reviews.models import Review
+    from reviews.services import rate_item
+
+    rate_item(item=seated.course.item, author=personas.alice, rating=4)
+    services.record_completion(actor=personas.lee, enrolment=seated)
+    assert Review.objects.get(author=personas.alice).verified

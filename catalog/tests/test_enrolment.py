@@ -181,3 +181,17 @@ def test_concurrent_enrolments_never_exceed_the_capacity_and_the_waiting_list_st
     assert rows.filter(state="enrolled").count() == 3
     positions = sorted(rows.filter(state="waiting").values_list("waiting_position", flat=True))
     assert positions == list(range(1, 10))
+
+
+def test_course_fields_longer_than_their_columns_are_refused_with_a_reason(personas):
+    from django.core.exceptions import ValidationError
+
+    from catalog import services
+
+    for field, value, says in [
+        ("provider", "p" * 201, "provider is longer"),
+        ("language", "en-" + "a" * 8 + "-" + "b" * 8, "language code"),
+        ("launch_url", "https://example.com/" + "x" * 500, "longer than 500"),
+    ]:
+        with pytest.raises(ValidationError, match=says):
+            services.create_course(actor=personas.lee, title="Too long", format="elearning", **{field: value})
