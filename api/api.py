@@ -78,6 +78,9 @@ def mount_routers() -> None:
     from catalog.api import router as catalog_router
 
     api.add_router("/catalog/", catalog_router, tags=["catalog"])
+    from portfolios.api import router as portfolios_router
+
+    api.add_router("/portfolios/", portfolios_router, tags=["portfolios"])
 
 
 mount_routers()

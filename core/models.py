@@ -23,6 +23,7 @@ class ItemKind(models.TextChoices):
     LINK = "link", "Link"
     BOARD = "board", "Board"
     COURSE = "course", "Course"
+    PORTFOLIO = "portfolio", "Portfolio"
 
 
 class SiteConfig(models.Model):
@@ -165,6 +166,14 @@ class Activity(models.Model):
         CONFIRMED = "confirmed", "confirmed a completion of"
         CANCELLED = "cancelled", "cancelled a session of"
         REVIEWED = "reviewed", "reviewed"
+        # Portfolios': feedback asked and given, snapshots submitted and assessed, skills claimed and endorsed.
+        FEEDBACK_ASKED = "feedback_asked", "asked for feedback on"
+        GAVE_FEEDBACK = "gave_feedback", "gave feedback on"
+        SUBMITTED = "submitted", "submitted"
+        ASSESSED = "assessed", "assessed"
+        CLAIMED = "claimed", "claimed a skill in"
+        ENDORSE_ASKED = "endorse_asked", "asked for an endorsement of"
+        ENDORSED = "endorsed", "endorsed"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
     verb = models.CharField(max_length=20, choices=Verb.choices)

@@ -29,6 +29,19 @@ KINDS = {
     "new_in_space": ("Something new in a space I watch", Channel.DIGEST),
     "item_changed": ("A change to something I watch", Channel.DIGEST),
     "mentioned": ("Someone mentions me", Channel.EMAIL),
+    "feedback": ("Someone asks for my feedback, or gives me theirs", Channel.EMAIL),
+    "assessment": ("Someone submits work for me to assess, or assesses mine", Channel.EMAIL),
+    "endorsement": ("Someone asks me to endorse a skill, or endorses mine", Channel.EMAIL),
+}
+
+# Activities addressed to one person (the activity's target), and the notification type each is for them.
+ADDRESSED = {
+    Activity.Verb.FEEDBACK_ASKED: "feedback",
+    Activity.Verb.GAVE_FEEDBACK: "feedback",
+    Activity.Verb.SUBMITTED: "assessment",
+    Activity.Verb.ASSESSED: "assessment",
+    Activity.Verb.ENDORSE_ASKED: "endorsement",
+    Activity.Verb.ENDORSED: "endorsement",
 }
 
 DIGEST_LIMIT = 200
@@ -52,6 +65,10 @@ def recipients(activity: Activity) -> list[tuple[object, str]]:
         # A mention inside something the person cannot open would only leak its title.
         if item is None or can_view(activity.target, item):
             out.append((activity.target, "mentioned"))
+    elif verb in ADDRESSED and activity.target:
+        # Said to one person about something they were given to see; nothing if they no longer may.
+        if item is None or can_view(activity.target, item):
+            out.append((activity.target, ADDRESSED[verb]))
     elif verb in (Activity.Verb.JOINED, Activity.Verb.REQUESTED) and activity.space_id:
         kind = "member_joined" if verb == Activity.Verb.JOINED else "join_request"
         admins = Membership.objects.filter(
@@ -145,7 +162,7 @@ def visible_notifications(user):
 
 def describe(note: Notification) -> str:
     a = note.activity
-    what = a.item or a.space
+    what = a.item or a.space or a.extra.get("about", "")
     if a.verb == Activity.Verb.INVITED:
         return f"{a.actor.name} invited you to {a.space}"
     if a.verb == Activity.Verb.REQUESTED:
@@ -169,6 +186,8 @@ def imported_pages(extra: dict) -> str:
 
 def link(note: Notification) -> str:
     a = note.activity
+    if str(a.extra.get("url", "")).startswith("/"):  # a page of its own, e.g. the request to answer
+        return a.extra["url"]
     if a.item_id:
         return a.item.get_absolute_url()
     if a.space_id:

@@ -39,7 +39,20 @@ IGNORED_MODELS = {
     "search.searchdocument",  # rebuilt in bulk; search.index calls content_changed() after writing
 }
 # Apps whose models the cached pages show.
-WATCHED_APPS = {"core", "people", "spaces", "files", "search", "wiki", "links", "reviews", "catalog", "home", "api"}
+WATCHED_APPS = {
+    "core",
+    "people",
+    "spaces",
+    "files",
+    "search",
+    "wiki",
+    "links",
+    "reviews",
+    "catalog",
+    "portfolios",
+    "home",
+    "api",
+}
 
 
 @lru_cache(maxsize=1)

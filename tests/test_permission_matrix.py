@@ -27,6 +27,15 @@ from links.discussion import add_comment
 from links.models import ImportJob
 from links.services import add_entry, add_section, create_board, save_link
 from people.models import PersonSkill
+from portfolios import claims as portfolio_claims
+from portfolios import sharing as portfolio_sharing
+from portfolios.leap2a import create_import_job as create_leap2a_import
+from portfolios.models import ExportJob
+from portfolios.services import add_block as add_portfolio_block
+from portfolios.services import add_entry as add_journal_entry
+from portfolios.services import create_portfolio
+from portfolios.services import save_reflection_template as save_portfolio_prompts
+from portfolios.services import save_template as save_portfolio_template
 from reviews.services import rate_item, update_review
 from reviews.services import report as report_review
 from spaces.models import Membership, Space
@@ -70,6 +79,10 @@ def comment_rule(**allowed):
 
 
 EDIT_SAVE = {"title": "T", "visibility": "space"}
+# The team portfolio's owner does it; others who see the portfolio are refused; whoever cannot see it finds nothing.
+PORTFOLIO_OWNER_GET = only({"owner": OK}, others=FORBID) | {"non_member": MISSING}
+PORTFOLIO_OWNER_POST = only({"owner": FOUND}, others=FORBID) | {"non_member": MISSING}
+PORTFOLIO_OWNER_API = only({"owner": OK}, anonymous=UNAUTH, others=FORBID) | {"non_member": MISSING}
 REVIEW = {"rating": "4", "body": "Useful"}
 
 
@@ -85,7 +98,32 @@ BOARD_EDIT_GET = by_persona(LOGIN, FORBID, FORBID, MISSING, OK, OK, OK)
 BOARD_EDIT_POST = by_persona(LOGIN, FORBID, FORBID, MISSING, FOUND, FOUND, FOUND)
 BOARD_READ_POST = by_persona(LOGIN, FOUND, FOUND, MISSING, FOUND, FOUND, FOUND)
 OFFICIAL_POST = by_persona(LOGIN, FORBID, BAD, MISSING, FORBID, FORBID, BAD)
+# Changing the team portfolio: its owner, the space's admin and the site admin may (core.access.can_edit).
+PORTFOLIO_EDIT_GET = by_persona(LOGIN, FORBID, FORBID, MISSING, OK, OK, OK)
+PORTFOLIO_EDIT_POST = by_persona(LOGIN, FORBID, FORBID, MISSING, FOUND, FOUND, FOUND)
+PORTFOLIO_EDIT_API = by_persona(UNAUTH, FORBID, FORBID, MISSING, OK, OK, OK)
+PORTFOLIO_EDIT_API_201 = by_persona(UNAUTH, FORBID, FORBID, MISSING, 201, 201, 201)
+PORTFOLIO_EDIT_API_NONE = by_persona(UNAUTH, FORBID, FORBID, MISSING, NONE, NONE, NONE)
 BOARD_FORM = {"title": "Team board", "visibility": "space", "layout": "list"}
+
+# Curating the catalogue: lee (the member) is a curator and owns the team's courses; alice, their learner, and
+# gus, a guest, see them but may not curate them.
+CURATORS_ONLY = by_persona(LOGIN, FORBID, OK, FORBID, FORBID, FORBID, OK)
+CURATORS_ONLY_POST = by_persona(LOGIN, FORBID, FOUND, FORBID, FORBID, FORBID, FOUND)
+CURATE_GET = by_persona(LOGIN, FORBID, OK, MISSING, FORBID, OK, OK)
+CURATE_POST = by_persona(LOGIN, FORBID, FOUND, MISSING, FORBID, FOUND, FOUND)
+COURSE_FORM = {"title": "Team classroom", "format": "classroom", "level": "all", "language": "en"}
+# Competency frameworks: lee (the member here) is a curator, ada the site admin.
+FRAMEWORK_FORM = {
+    "title": "F",
+    "level_name_0": "A",
+    "level_descriptor_0": "a",
+    "level_name_1": "B",
+    "level_descriptor_1": "b",
+}
+FRAMEWORK_API = {"title": "F", "levels": [{"name": "A", "descriptor": "a"}, {"name": "B", "descriptor": "b"}]}
+CURATORS_API = by_persona(UNAUTH, FORBID, OK, FORBID, FORBID, FORBID, OK)
+SESSION_FORM = {"starts": "2031-06-02T09:00", "ends": "2031-06-02T11:00", "time_zone": "Europe/Berlin"}
 
 # (method, path, expected, body)
 PAGES = [
@@ -334,6 +372,208 @@ PAGES = [
     ("post", "/catalog/calendar/", everyone(OK), {"action": "create"}),
     ("get", "/catalog/calendar/{feed_token}.ics", everyone(OK, anonymous=OK), None),
     ("get", "/catalog/calendar/unknown.ics", everyone(MISSING, anonymous=MISSING), None),
+    # A course's page (its permalink): whoever sees the course may say they completed it, with evidence.
+    ("get", "/i/{course}/", team_item(), None),
+    ("post", "/i/{course}/", team_item(FOUND), {"action": "report", "evidence": "Took it in Singapore."}),
+    ("post", "/i/{course}/", team_item(BAD), {"action": "report", "evidence_url": "not a link"}),
+    # Curating: adding courses and importing the catalogue are for curators (lee) and admins; a course's own
+    # pages are for whoever may curate it: lee (its owner), the team's admin and the site admin.
+    ("get", "/catalog/curate/", CURATORS_ONLY, None),
+    ("get", "/catalog/curate/new/", CURATORS_ONLY, None),
+    ("post", "/catalog/curate/new/", CURATORS_ONLY_POST, COURSE_FORM | {"visibility": "organisation"}),
+    ("get", "/catalog/curate/import/", CURATORS_ONLY, None),
+    ("post", "/catalog/curate/import/", CURATORS_ONLY, lambda: {"file": catalogue_csv()}),
+    ("get", "/catalog/curate/suggest/skills/?skills=py", everyone(OK), None),
+    ("get", "/catalog/curate/suggest/people/?curator=al", everyone(OK), None),
+    ("get", "/catalog/curate/{course}/", CURATE_GET, None),
+    ("get", "/catalog/curate/{course}/edit/", CURATE_GET, None),
+    ("post", "/catalog/curate/{course}/edit/", CURATE_POST, COURSE_FORM | {"visibility": "space"}),
+    ("get", "/catalog/curate/{course}/sessions/new/", CURATE_GET, None),
+    ("post", "/catalog/curate/{course}/sessions/new/", CURATE_POST, SESSION_FORM),
+    ("get", "/catalog/curate/{course}/sessions/import/", CURATE_GET, None),
+    ("post", "/catalog/curate/{course}/sessions/import/", CURATE_GET, lambda: {"file": calendar(), "time_zone": "UTC"}),
+    ("get", "/catalog/curate/{course}/sessions/{session}/edit/", CURATE_GET, None),
+    ("post", "/catalog/curate/{course}/sessions/{session}/edit/", CURATE_POST, SESSION_FORM),
+    ("get", "/catalog/curate/{course}/sessions/{session}/cancel/", CURATE_GET, None),
+    ("post", "/catalog/curate/{course}/sessions/{session}/cancel/", CURATE_POST, None),
+    ("get", "/catalog/curate/{course}/sessions/{session}/roster/", CURATE_GET, None),
+    ("get", "/catalog/curate/{course}/roster/", CURATE_GET, None),
+    ("post", "/catalog/curate/{book}/roster/act/", CURATE_POST, {"act": "confirm:{completion}"}),
+    ("post", "/catalog/curate/{course}/roster/completion/", CURATE_POST, {"person": "alice"}),
+    # Portfolios: sharing, secret links, feedback, submissions. "Team portfolio" is alice's, for the team's
+    # members, with a private block, a private reflection, mo's private feedback, gus's open feedback, an open
+    # request for lee's feedback, a secret link and a submission to mo. Who sees it is the owner's business.
+    ("get", "/portfolios/{portfolio}/share/", PORTFOLIO_OWNER_GET, None),
+    ("post", "/portfolios/{portfolio}/share/", PORTFOLIO_OWNER_POST, {"visibility": "space", "space": "team"}),
+    ("post", "/portfolios/{portfolio}/share/links/", PORTFOLIO_OWNER_GET, {"label": "Panel"}),
+    ("post", "/portfolios/{portfolio}/share/links/{pf_link}/revoke", PORTFOLIO_OWNER_POST, None),
+    ("post", "/portfolios/{portfolio}/feedback/ask", PORTFOLIO_OWNER_POST, {"people": "bea", "message": "Thoughts?"}),
+    ("get", "/portfolios/{portfolio}/feedback/", team_item(anonymous=LOGIN), None),
+    ("get", "/portfolios/{portfolio}/feedback/?block={pf_block}", team_item(anonymous=LOGIN), None),
+    ("get", "/portfolios/{portfolio}/feedback/?block={pf_private_block}", only({"owner": OK}), None),
+    ("get", "/portfolios/{portfolio}/feedback/?entry={pf_entry}", team_item(anonymous=LOGIN), None),
+    # The owner replies to feedback rather than giving it.
+    ("post", "/portfolios/{portfolio}/feedback/", team_item(FOUND, anonymous=LOGIN) | {"owner": BAD}, {"body": "Nice"}),
+    ("get", "/portfolios/{portfolio}/submit/", PORTFOLIO_OWNER_GET, None),
+    ("post", "/portfolios/{portfolio}/submit/", PORTFOLIO_OWNER_POST, {"people": "lee", "message": "Ready"}),
+    ("get", "/portfolios/feedback/", everyone(OK), None),
+    ("post", "/portfolios/feedback/requests/{pf_request}/withdraw", only({"owner": FOUND}), None),
+    # Private feedback (mo's) exists for its author and the owner only; gus wrote the open feedback.
+    ("post", "/portfolios/feedback/{pf_feedback}/reply", only({"owner": FOUND, "space_admin": FOUND}), {"body": "Ok"}),
+    (
+        "post",
+        "/portfolios/feedback/{pf_open_feedback}/reply",
+        by_persona(LOGIN, FOUND, FORBID, MISSING, FOUND, FORBID, FORBID),
+        {"body": "Ok"},
+    ),
+    (
+        "post",
+        "/portfolios/feedback/{pf_feedback}/addressed",
+        only({"owner": FOUND, "space_admin": FORBID}),
+        {"addressed": "1"},
+    ),
+    (
+        "post",
+        "/portfolios/feedback/{pf_open_feedback}/addressed",
+        team_item(FORBID, anonymous=LOGIN) | {"owner": FOUND},
+        {"addressed": "1"},
+    ),
+    ("post", "/portfolios/feedback/{pf_feedback}/delete", only({"owner": FORBID, "space_admin": FOUND}), None),
+    (
+        "post",
+        "/portfolios/feedback/{pf_open_feedback}/delete",
+        team_item(FORBID, anonymous=LOGIN) | {"guest": FOUND},
+        None,
+    ),
+    # A submission is its owner's, its reviewer's (mo) and the site admins'.
+    ("get", "/portfolios/submissions/", everyone(OK), None),
+    ("get", "/portfolios/submissions/{pf_submission}/", only({"owner": OK, "space_admin": OK, "site_admin": OK}), None),
+    (
+        "post",
+        "/portfolios/submissions/{pf_submission}/assess",
+        by_persona(LOGIN, MISSING, MISSING, MISSING, FORBID, FOUND, FORBID),
+        {"outcome": "meets", "assessment": "Good"},
+    ),
+    (
+        "post",
+        "/portfolios/submissions/{pf_submission}/withdraw",
+        by_persona(LOGIN, MISSING, MISSING, MISSING, FOUND, FORBID, FORBID),
+        None,
+    ),
+    # A secret link is its own key: anyone holding it reads the portfolio, signed in or not.
+    ("get", "/portfolios/s/{pf_token}/", everyone(OK, anonymous=OK), None),
+    ("get", "/portfolios/s/{pf_token}/{pf_slug}/", everyone(OK, anonymous=OK), None),
+    ("get", "/portfolios/s/{pf_token}/journal/", everyone(OK, anonymous=OK), None),
+    # The owner's own file shown on a shared block opens through the link; nothing else does.
+    ("get", "/portfolios/s/{pf_token}/files/{file}/download", everyone(OK, anonymous=OK), None),
+    ("get", "/portfolios/s/{pf_token}/files/{file}/thumbnail", everyone(OK, anonymous=OK), None),
+    ("get", "/portfolios/s/{pf_token}/files/999999/download", everyone(MISSING, anonymous=MISSING), None),
+    ("get", "/portfolios/s/unknown/", everyone(MISSING, anonymous=MISSING), None),
+    # Portfolio pages, the editor and the journal. The team portfolio is seen by the team; it is changed by its
+    # owner, the space's admin and the site admin (core.access); its journal and what is private are alice's alone.
+    ("get", "/portfolios/", everyone(OK), None),
+    ("get", "/portfolios/?shared=1", everyone(OK), None),
+    ("get", "/portfolios/new/", everyone(OK), None),
+    ("post", "/portfolios/new/", everyone(FOUND), {"start": "showcase", "title": "Mine", "visibility": "private"}),
+    ("post", "/portfolios/preview", everyone(OK), {"body": "**Hello**"}),
+    ("get", "/i/{portfolio}/", team_item(), None),
+    ("get", "/portfolios/{portfolio}/{pf_slug}/", team_item(), None),
+    ("get", "/portfolios/{portfolio}/journal/", team_item(), None),
+    ("get", "/portfolios/{portfolio}/{pf_slug}/edit/", PORTFOLIO_EDIT_GET, None),
+    ("post", "/portfolios/{portfolio}/{pf_slug}/update", PORTFOLIO_EDIT_POST, {"title": "Goals", "layout": "two"}),
+    ("post", "/portfolios/{portfolio}/{pf_slug}/move", PORTFOLIO_EDIT_POST, {"direction": "down"}),
+    ("post", "/portfolios/{portfolio}/{pf_slug}/delete", PORTFOLIO_EDIT_POST, None),
+    ("post", "/portfolios/{portfolio}/{pf_slug}/blocks/add", PORTFOLIO_EDIT_POST, {"kind": "text", "column": "0"}),
+    ("post", "/portfolios/{portfolio}/pages/add", PORTFOLIO_EDIT_POST, {"title": "More", "layout": "one"}),
+    ("get", "/portfolios/{portfolio}/blocks/{pf_block}/edit/", PORTFOLIO_EDIT_GET, None),
+    ("post", "/portfolios/{portfolio}/blocks/{pf_block}/edit/", PORTFOLIO_EDIT_POST, {"title": "S", "body": "New"}),
+    # A private block is its owner's alone: the space's and the site's admins, who may edit the rest, find nothing.
+    (
+        "get",
+        "/portfolios/{portfolio}/blocks/{pf_private_block}/edit/",
+        by_persona(LOGIN, FORBID, FORBID, MISSING, OK, MISSING, MISSING),
+        None,
+    ),
+    ("post", "/portfolios/{portfolio}/blocks/{pf_block}/move", PORTFOLIO_EDIT_POST, {"direction": "down"}),
+    ("post", "/portfolios/{portfolio}/blocks/{pf_block}/private", PORTFOLIO_OWNER_POST, {"private": "1"}),
+    ("post", "/portfolios/{portfolio}/blocks/{pf_block}/delete", PORTFOLIO_EDIT_POST, None),
+    ("get", "/portfolios/{portfolio}/find?find=team", PORTFOLIO_EDIT_GET, None),
+    ("get", "/portfolios/{portfolio}/settings/", PORTFOLIO_EDIT_GET, None),
+    ("post", "/portfolios/{portfolio}/settings/", PORTFOLIO_EDIT_POST, {"title": "Team", "visibility": "space"}),
+    ("get", "/portfolios/{portfolio}/delete/", PORTFOLIO_EDIT_GET, None),
+    ("post", "/portfolios/{portfolio}/delete/", PORTFOLIO_EDIT_POST, None),
+    # Saving a structure as a template is for curators who may edit the portfolio: here only the site admin.
+    (
+        "post",
+        "/portfolios/{portfolio}/as-template",
+        by_persona(LOGIN, FORBID, FORBID, MISSING, FORBID, FORBID, FOUND),
+        None,
+    ),
+    ("get", "/portfolios/{portfolio}/journal/new/", PORTFOLIO_OWNER_GET, None),
+    ("post", "/portfolios/{portfolio}/journal/new/", PORTFOLIO_OWNER_POST, {"happened": "2026-01-05", "title": "Two"}),
+    ("get", "/portfolios/{portfolio}/journal/{pf_entry}/edit/", PORTFOLIO_OWNER_GET, None),
+    ("post", "/portfolios/{portfolio}/journal/{pf_entry}/delete", PORTFOLIO_OWNER_POST, None),
+    # Curators (lee, the "member" here) and admins keep the portfolio templates and reflection prompts.
+    ("get", "/portfolios/templates/", everyone(OK), None),
+    ("get", "/portfolios/templates/new/", only({"member": OK, "site_admin": OK}, others=FORBID), None),
+    ("get", "/portfolios/templates/{pf_template}/", only({"member": OK, "site_admin": OK}, others=FORBID), None),
+    (
+        "post",
+        "/portfolios/templates/{pf_template}/delete",
+        only({"member": FOUND, "site_admin": FOUND}, others=FORBID),
+        None,
+    ),
+    ("get", "/portfolios/prompts/new/", only({"member": OK, "site_admin": OK}, others=FORBID), None),
+    ("get", "/portfolios/prompts/{pf_prompts}/", only({"member": OK, "site_admin": OK}, others=FORBID), None),
+    (
+        "post",
+        "/portfolios/prompts/{pf_prompts}/delete",
+        only({"member": FOUND, "site_admin": FOUND}, others=FORBID),
+        None,
+    ),
+    # Skill claims: alice's claim is shown in the team portfolio (so the team sees it) and mo is asked to endorse it;
+    # only alice changes it and only mo answers. Frameworks are read by everyone and kept by curators (lee).
+    ("get", "/portfolios/claims/", everyone(OK), None),
+    ("get", "/portfolios/claims/new/", everyone(OK), None),
+    ("post", "/portfolios/claims/new/", everyone(FOUND), {"skill": "Python", "rubric": "{pf_framework}", "level": "1"}),
+    ("get", "/portfolios/claims/find?find=team", everyone(OK), None),
+    ("get", "/portfolios/claims/levels?rubric={pf_framework}", everyone(OK), None),
+    ("get", "/portfolios/claims/{pf_claim}/", team_item(anonymous=LOGIN), None),
+    ("get", "/portfolios/claims/{pf_claim}/edit/", PORTFOLIO_OWNER_GET, None),
+    ("post", "/portfolios/claims/{pf_claim}/edit/", PORTFOLIO_OWNER_POST, {"skill": "Python", "level": "3"}),
+    ("get", "/portfolios/claims/{pf_claim}/delete/", PORTFOLIO_OWNER_GET, None),
+    ("post", "/portfolios/claims/{pf_claim}/delete/", PORTFOLIO_OWNER_POST, None),
+    ("post", "/portfolios/claims/{pf_claim}/evidence/", PORTFOLIO_OWNER_POST, {"item": "{bookmark}"}),
+    ("post", "/portfolios/claims/{pf_claim}/evidence/{pf_evidence}/remove", PORTFOLIO_OWNER_POST, None),
+    ("post", "/portfolios/claims/{pf_claim}/ask", PORTFOLIO_OWNER_POST, {"people": "lee", "message": "Please"}),
+    ("get", "/portfolios/endorsements/", everyone(OK), None),
+    ("get", "/portfolios/endorsements/{pf_endorse}/", only({"space_admin": OK, "owner": FOUND}), None),
+    (
+        "post",
+        "/portfolios/endorsements/{pf_endorse}/endorse",
+        only({"space_admin": FOUND, "owner": FORBID}),
+        {"level": "2"},
+    ),
+    (
+        "post",
+        "/portfolios/endorsements/{pf_endorse}/decline",
+        only({"space_admin": FOUND, "owner": FORBID}),
+        {"note": "No"},
+    ),
+    ("get", "/portfolios/frameworks/", everyone(OK), None),
+    ("get", "/portfolios/frameworks/new/", CURATORS_ONLY, None),
+    ("post", "/portfolios/frameworks/new/", CURATORS_ONLY_POST, FRAMEWORK_FORM),
+    ("get", "/portfolios/frameworks/{pf_framework}/edit/", CURATORS_ONLY, None),
+    ("post", "/portfolios/frameworks/{pf_framework}/edit/", CURATORS_ONLY_POST, FRAMEWORK_FORM),
+    # Portfolio export and import: everyone moves their own; a job (alice's) is its owner's alone, even to admins.
+    ("get", "/portfolios/export/", everyone(OK), None),
+    ("post", "/portfolios/export/", everyone(FOUND), {"format": "leap2a", "portfolio": ""}),
+    ("get", "/portfolios/export/{export_job}/", only({"owner": OK}), None),
+    ("get", "/portfolios/export/{export_job}/download", only({"owner": OK}), None),
+    ("get", "/portfolios/import/", everyone(OK), None),
+    ("post", "/portfolios/import/", everyone(FOUND), lambda: {"file": leap2a_upload()}),
+    ("get", "/portfolios/import/{import_job}/", only({"owner": OK}), None),
+    ("post", "/portfolios/import/{import_job}/", only({"owner": FOUND}), None),
 ]
 
 API = [
@@ -555,6 +795,231 @@ API = [
         by_persona(UNAUTH, MISSING, OK, MISSING, FORBID, OK, OK),
         None,
     ),
+    # Curating: adding a course is a curator's (lee) or an admin's; the rest is for the course's curators
+    # (lee, the space's admin mo, the site admin); others who see the course are refused, the rest find nothing.
+    (
+        "post",
+        "/api/catalog/courses",
+        everyone(FORBID, anonymous=UNAUTH) | {"member": 201, "site_admin": 201},
+        {"title": "A new course"},
+    ),
+    (
+        "patch",
+        "/api/catalog/courses/{course}",
+        by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK),
+        {"title": "Renamed"},
+    ),
+    (
+        "post",
+        "/api/catalog/courses/{course}/sessions",
+        by_persona(UNAUTH, FORBID, 201, MISSING, FORBID, 201, 201),
+        {"starts": "2031-03-30T09:30:00+02:00", "ends": "2031-03-30T11:30:00+02:00", "time_zone": "Europe/Berlin"},
+    ),
+    (
+        "patch",
+        "/api/catalog/sessions/{session}",
+        by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK),
+        {"place": "Room 5"},
+    ),
+    ("post", "/api/catalog/sessions/{session}/cancel", by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK), None),
+    ("get", "/api/catalog/courses/{course}/enrolments", by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK), None),
+    (
+        "get",
+        "/api/catalog/sessions/{session}/enrolments",
+        by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK),
+        None,
+    ),
+    # alice's enrolment on the book: hers, so she is refused; others' are hidden from non-curators; curators are
+    # told a self-paced course has no attendance.
+    (
+        "put",
+        "/api/catalog/enrolments/{completion}/attendance",
+        by_persona(UNAUTH, MISSING, BAD, MISSING, FORBID, BAD, BAD),
+        {"attended": True},
+    ),
+    (
+        "post",
+        "/api/catalog/courses/{course}/completions",
+        by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK),
+        {"person": "alice"},
+    ),
+    # Both imports answer a dry run (the default) with their plan.
+    (
+        "post",
+        "/api/catalog/courses/import",
+        everyone(FORBID, anonymous=UNAUTH) | {"member": OK, "site_admin": OK},
+        lambda: {"text": "title,format\nMatrix course,book\n"},
+    ),
+    (
+        "post",
+        "/api/catalog/courses/{course}/sessions/import",
+        by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK),
+        lambda: {"text": "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:m\nDTSTART:20310330T073000Z\nEND:VEVENT\nEND:VCALENDAR\n"},
+    ),
+    # Portfolio sharing (portfolios.api.sharing): the world's "Team portfolio" as for the pages above.
+    ("get", "/api/portfolios/{portfolio}/sharing", PORTFOLIO_OWNER_API, None),
+    ("put", "/api/portfolios/{portfolio}/sharing", PORTFOLIO_OWNER_API, {"visibility": "space"}),
+    ("get", "/api/portfolios/{portfolio}/secret-links", PORTFOLIO_OWNER_API, None),
+    ("post", "/api/portfolios/{portfolio}/secret-links", PORTFOLIO_OWNER_API | {"owner": 201}, {"label": "Panel"}),
+    ("post", "/api/portfolios/{portfolio}/secret-links/{pf_link}/revoke", PORTFOLIO_OWNER_API, None),
+    ("get", "/api/portfolios/{portfolio}/feedback", team_item(anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/portfolios/{portfolio}/feedback",
+        team_item(201, anonymous=UNAUTH) | {"owner": BAD},
+        {"body": "Nice", "block": "{pf_block}"},
+    ),
+    (
+        "post",
+        "/api/portfolios/feedback/{pf_feedback}/replies",
+        only({"owner": 201, "space_admin": 201}, anonymous=UNAUTH),
+        {"body": "Ok"},
+    ),
+    (
+        "put",
+        "/api/portfolios/feedback/{pf_feedback}/addressed",
+        only({"owner": OK, "space_admin": FORBID}, anonymous=UNAUTH),
+        None,
+    ),
+    (
+        "delete",
+        "/api/portfolios/feedback/{pf_feedback}/addressed",
+        only({"owner": OK, "space_admin": FORBID}, anonymous=UNAUTH),
+        None,
+    ),
+    (
+        "delete",
+        "/api/portfolios/feedback/{pf_feedback}",
+        only({"owner": FORBID, "space_admin": NONE}, anonymous=UNAUTH),
+        None,
+    ),
+    ("get", "/api/portfolios/feedback-requests", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/portfolios/{portfolio}/feedback-requests", PORTFOLIO_OWNER_API, None),
+    (
+        "post",
+        "/api/portfolios/{portfolio}/feedback-requests",
+        PORTFOLIO_OWNER_API | {"owner": 201},
+        {"people": ["bea"]},
+    ),
+    ("post", "/api/portfolios/feedback-requests/{pf_request}/withdraw", only({"owner": OK}, anonymous=UNAUTH), None),
+    ("get", "/api/portfolios/submissions", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/portfolios/{portfolio}/submissions", PORTFOLIO_OWNER_API, None),
+    ("post", "/api/portfolios/{portfolio}/submissions", PORTFOLIO_OWNER_API | {"owner": 201}, {"reviewer": "lee"}),
+    (
+        "get",
+        "/api/portfolios/submissions/{pf_submission}",
+        only({"owner": OK, "space_admin": OK, "site_admin": OK}, anonymous=UNAUTH),
+        None,
+    ),
+    (
+        "put",
+        "/api/portfolios/submissions/{pf_submission}/assessment",
+        by_persona(UNAUTH, MISSING, MISSING, MISSING, FORBID, OK, FORBID),
+        {"outcome": "meets", "assessment": "Good"},
+    ),
+    (
+        "post",
+        "/api/portfolios/submissions/{pf_submission}/withdraw",
+        by_persona(UNAUTH, MISSING, MISSING, MISSING, OK, FORBID, FORBID),
+        None,
+    ),
+    # Leap2A and offline-site exports and imports (portfolios.api.transfer): a job is its owner's alone.
+    ("get", "/api/portfolios/transfer/exports", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/portfolios/transfer/exports", everyone(201, anonymous=UNAUTH), {"format": "html"}),
+    ("get", "/api/portfolios/transfer/exports/{export_job}", only({"owner": OK}, anonymous=UNAUTH), None),
+    ("get", "/api/portfolios/transfer/exports/{export_job}/download", only({"owner": OK}, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/portfolios/transfer/imports",
+        everyone(201, anonymous=UNAUTH),
+        lambda: {"file": leap2a_upload()},
+    ),
+    ("get", "/api/portfolios/transfer/imports/{import_job}", only({"owner": OK}, anonymous=UNAUTH), None),
+    ("post", "/api/portfolios/transfer/imports/{import_job}/confirm", only({"owner": OK}, anonymous=UNAUTH), None),
+    # Skill claims (portfolios.api.claims), as for the pages above.
+    ("get", "/api/portfolios/claims", everyone(OK, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/portfolios/claims",
+        everyone(201, anonymous=UNAUTH),
+        {"skill": "python", "level": 1, "framework": "{pf_framework}"},
+    ),
+    ("get", "/api/portfolios/claims/{pf_claim}", team_item(anonymous=UNAUTH), None),
+    ("patch", "/api/portfolios/claims/{pf_claim}", PORTFOLIO_OWNER_API, {"level": 3}),
+    ("delete", "/api/portfolios/claims/{pf_claim}", PORTFOLIO_OWNER_API | {"owner": NONE}, None),
+    (
+        "post",
+        "/api/portfolios/claims/{pf_claim}/evidence",
+        PORTFOLIO_OWNER_API | {"owner": 201},
+        {"item": "{bookmark}"},
+    ),
+    ("delete", "/api/portfolios/claims/{pf_claim}/evidence/{pf_evidence}", PORTFOLIO_OWNER_API | {"owner": NONE}, None),
+    (
+        "post",
+        "/api/portfolios/claims/{pf_claim}/endorsement-requests",
+        PORTFOLIO_OWNER_API | {"owner": 201},
+        {"endorsers": ["lee"]},
+    ),
+    ("get", "/api/portfolios/endorsement-requests", everyone(OK, anonymous=UNAUTH), None),
+    (
+        "get",
+        "/api/portfolios/endorsement-requests/{pf_endorse}",
+        only({"space_admin": OK, "owner": OK}, anonymous=UNAUTH),
+        None,
+    ),
+    (
+        "post",
+        "/api/portfolios/endorsement-requests/{pf_endorse}/endorse",
+        only({"space_admin": OK, "owner": FORBID}, anonymous=UNAUTH),
+        {"level": 2},
+    ),
+    (
+        "post",
+        "/api/portfolios/endorsement-requests/{pf_endorse}/decline",
+        only({"space_admin": OK, "owner": FORBID}, anonymous=UNAUTH),
+        {"note": "No"},
+    ),
+    ("get", "/api/portfolios/frameworks", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/portfolios/frameworks/{pf_framework}", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/portfolios/frameworks", CURATORS_API | {"member": 201, "site_admin": 201}, FRAMEWORK_API),
+    ("patch", "/api/portfolios/frameworks/{pf_framework}", CURATORS_API, {"title": "Renamed"}),
+    # Portfolios, pages, blocks and the journal (portfolios.api.pages), on the world's "Team portfolio": changed
+    # by whoever may edit it; its journal and its private block are alice's alone.
+    ("get", "/api/portfolios/", everyone(OK, anonymous=OK), None),
+    ("get", "/api/portfolios/templates", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/portfolios/", everyone(201, anonymous=UNAUTH), {"title": "Mine"}),
+    ("get", "/api/portfolios/{portfolio}", team_item(), None),
+    ("patch", "/api/portfolios/{portfolio}", PORTFOLIO_EDIT_API, {"title": "Team portfolio"}),
+    ("delete", "/api/portfolios/{portfolio}", PORTFOLIO_EDIT_API_NONE, None),
+    ("get", "/api/portfolios/{portfolio}/pages", team_item(), None),
+    ("post", "/api/portfolios/{portfolio}/pages", PORTFOLIO_EDIT_API_201, {"title": "More"}),
+    ("get", "/api/portfolios/{portfolio}/pages/{pf_page}", team_item(), None),
+    ("patch", "/api/portfolios/{portfolio}/pages/{pf_page}", PORTFOLIO_EDIT_API, {"layout": "two"}),
+    ("post", "/api/portfolios/{portfolio}/pages/{pf_page}/move", PORTFOLIO_EDIT_API, {"position": 1}),
+    ("delete", "/api/portfolios/{portfolio}/pages/{pf_page}", PORTFOLIO_EDIT_API_NONE, None),
+    ("post", "/api/portfolios/{portfolio}/pages/{pf_page}/blocks", PORTFOLIO_EDIT_API_201, {"kind": "text"}),
+    ("get", "/api/portfolios/{portfolio}/blocks/{pf_block}", team_item(), None),
+    (
+        "get",
+        "/api/portfolios/{portfolio}/blocks/{pf_private_block}",
+        everyone(MISSING, anonymous=MISSING) | {"owner": OK},
+        None,
+    ),
+    ("patch", "/api/portfolios/{portfolio}/blocks/{pf_block}", PORTFOLIO_EDIT_API, {"body": "New"}),
+    ("post", "/api/portfolios/{portfolio}/blocks/{pf_block}/move", PORTFOLIO_EDIT_API, {"column": 0, "position": 0}),
+    # A text block holds no artefact: editors are told so.
+    (
+        "put",
+        "/api/portfolios/{portfolio}/blocks/{pf_block}/artefact",
+        by_persona(UNAUTH, FORBID, FORBID, MISSING, BAD, BAD, BAD),
+        {"item": 1},
+    ),
+    ("delete", "/api/portfolios/{portfolio}/blocks/{pf_block}", PORTFOLIO_EDIT_API_NONE, None),
+    ("get", "/api/portfolios/{portfolio}/entries", team_item(), None),
+    ("post", "/api/portfolios/{portfolio}/entries", PORTFOLIO_OWNER_API | {"owner": 201}, {"title": "Two"}),
+    ("get", "/api/portfolios/{portfolio}/entries/{pf_entry}", team_item(), None),
+    ("patch", "/api/portfolios/{portfolio}/entries/{pf_entry}", PORTFOLIO_OWNER_API, {"title": "W1"}),
+    ("delete", "/api/portfolios/{portfolio}/entries/{pf_entry}", PORTFOLIO_OWNER_API | {"owner": NONE}, None),
 ]
 
 
@@ -619,6 +1084,42 @@ def world(personas):
     section = add_section(board=board, actor=p.alice, title="Start here")
     entry = add_entry(board=board, actor=p.alice, item=bookmark.item, section=section)
     job = ImportJob.objects.create(owner=p.alice, upload="imports/bookmarks/x.html", original_name="x.html", total=1)
+    export_job = ExportJob.objects.create(owner=p.alice, format="leap2a", state="done", file="exports/m.zip", size=22)
+    default_storage.save("exports/m.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    import_job = create_leap2a_import(user=p.alice, upload=leap2a_upload())
+    portfolio = create_portfolio(
+        owner=p.alice, title="Team portfolio", kind="process", space=p.team, visibility=Visibility.SPACE
+    )
+    pf_page = portfolio.pages.order_by("position").first()
+    pf_block = add_portfolio_block(actor=p.alice, page=pf_page, kind="text", title="Shared", body="For the team.")
+    add_portfolio_block(actor=p.alice, page=pf_page, kind="artefact", title="Notes", item=item)
+    pf_private_block = add_portfolio_block(
+        actor=p.alice, page=pf_page, kind="text", title="Mine", body="Only mine.", private=True
+    )
+    pf_entry = add_journal_entry(
+        actor=p.alice,
+        portfolio=portfolio,
+        title="Week one",
+        answers=[{"prompt": "What happened?", "answer": "A private reflection."}],
+        reflection_private=True,
+    )
+    pf_feedback = portfolio_sharing.give_feedback(actor=p.mo, portfolio=portfolio, body="Just for you.", private=True)
+    pf_open_feedback = portfolio_sharing.give_feedback(actor=p.gus, portfolio=portfolio, body="Nice work.")
+    pf_request = portfolio_sharing.request_feedback(actor=p.alice, portfolio=portfolio, reviewers=[p.lee]).requests[0]
+    pf_link, pf_token = portfolio_sharing.create_secret_link(actor=p.alice, portfolio=portfolio, label="Panel")
+    pf_submission = portfolio_sharing.submit_for_review(actor=p.alice, portfolio=portfolio, reviewer=p.mo).submission
+    pf_template = save_portfolio_template(actor=p.lee, title="Apprentices", kind="process", structure=[{"title": "A"}])
+    pf_prompts = save_portfolio_prompts(actor=p.lee, name="STAR", prompts=["Situation", "Task", "Action", "Result"])
+    # Alice claims Python in the team portfolio with the team's notes as evidence, and asks mo to endorse it.
+    pf_framework = portfolio_claims.save_framework(
+        actor=p.lee,
+        title="Data levels",
+        levels=[{"name": "Novice", "descriptor": "n"}, {"name": "Fluent", "descriptor": "f"}],
+    )
+    pf_claim = portfolio_claims.create_claim(
+        person=p.alice, skill=skill, level=2, portfolio=portfolio, evidence=[portfolio_claims.EvidenceChoice(item=item)]
+    )
+    pf_endorse = portfolio_claims.ask_for_endorsement(actor=p.alice, claim=pf_claim, endorsers=[p.mo])[0]
     users = {
         "anonymous": None,
         "guest": p.gus,
@@ -640,6 +1141,8 @@ def world(personas):
         "link": bookmark.link_id,
         "comment": comment.pk,
         "job": job.pk,
+        "export_job": export_job.pk,
+        "import_job": import_job.pk,
         "board": board.pk,
         "entry": entry.pk,
         "section": section.pk,
@@ -650,8 +1153,35 @@ def world(personas):
         "session": seat.pk,
         "completion": completion.pk,
         "report": review_report.pk,
+        "portfolio": portfolio.pk,
+        "pf_slug": pf_page.slug,
+        "pf_page": pf_page.pk,
+        "pf_block": pf_block.pk,
+        "pf_private_block": pf_private_block.pk,
+        "pf_entry": pf_entry.pk,
+        "pf_feedback": pf_feedback.pk,
+        "pf_open_feedback": pf_open_feedback.pk,
+        "pf_request": pf_request.pk,
+        "pf_link": pf_link.pk,
+        "pf_token": pf_token,
+        "pf_submission": pf_submission.pk,
+        "pf_template": pf_template.pk,
+        "pf_prompts": pf_prompts.pk,
+        "pf_framework": pf_framework.pk,
+        "pf_claim": pf_claim.pk,
+        "pf_evidence": pf_claim.evidence.get().pk,
+        "pf_endorse": pf_endorse.pk,
     }
     return users, values
+
+
+def leap2a_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.shared_data import SHARED_DATA
+
+    path = SHARED_DATA / "leap2a" / "mahara_behat_leap2a_2022.xml"
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/xml")
 
 
 def netscape():
@@ -659,6 +1189,20 @@ def netscape():
 
     body = b'<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://example.com/a">A</A>\n</DL><p>\n'
     return SimpleUploadedFile("bookmarks.html", body, content_type="text/html")
+
+
+def catalogue_csv():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("courses.csv", b"title,format\nMatrix course,classroom\n", content_type="text/csv")
+
+
+def calendar():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:matrix@example.org\r\nSUMMARY:Matrix\r\n"
+    body += b"DTSTART:20310602T090000Z\r\nDTEND:20310602T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    return SimpleUploadedFile("sessions.ics", body, content_type="text/calendar")
 
 
 def png(name="picture.png"):
@@ -734,10 +1278,13 @@ def _row_route(path):
 
     values = dict.fromkeys(
         ["file", "notification", "token", "person_skill", "page", "template", "bookmark", "link", "comment", "job"]
-        + ["board", "entry", "section", "review", "report"],
+        + ["board", "entry", "section", "review", "report", "course", "book", "session", "completion"]
+        + ["portfolio", "pf_block", "pf_private_block", "pf_entry", "pf_feedback", "pf_open_feedback", "pf_request"]
+        + ["pf_link", "pf_submission", "pf_template", "pf_prompts", "export_job", "import_job"]
+        + ["pf_framework", "pf_claim", "pf_evidence", "pf_endorse"],
         1,
     )
-    match = resolve(path.split("?")[0].format(skill="python", feed_token="x", **values))
+    match = resolve(path.split("?")[0].format(skill="python", feed_token="x", pf_token="x", pf_slug="x", **values))
     return match.view_name
 
 
@@ -769,3 +1316,37 @@ def test_every_api_operation_has_a_row():
 def _same_path(openapi_path, row_path):
     a, b = openapi_path.strip("/").split("/"), row_path.strip("/").split("/")
     return len(a) == len(b) and all(x == y or x.startswith("{") for x, y in zip(a, b, strict=True))
+
+
+# The team portfolio's private block ("Only mine.") and private reflection ("A private reflection.") are
+# alice's alone: not the space's admin's, not the site admin's, not through search, the home feed, the editor,
+# the feedback page or a secret link.
+PORTFOLIO_SECRETS = ("Only mine.", "A private reflection.")
+PORTFOLIO_READS = [
+    "/i/{portfolio}/",
+    "/portfolios/{portfolio}/{pf_slug}/",
+    "/portfolios/{portfolio}/{pf_slug}/edit/",
+    "/portfolios/{portfolio}/journal/",
+    "/portfolios/{portfolio}/feedback/",
+    "/portfolios/s/{pf_token}/",
+    "/search/?q=mine",
+    "/search/?q=private+reflection",
+    "/",
+]
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "owner"])
+def test_private_portfolio_parts_never_show_to_anyone_but_the_owner(world, client_for, persona, no_page_cache):
+    users, values = world
+    client = client_for(users[persona])
+    for path in PORTFOLIO_READS:
+        content = client.get(path.format(**values)).content.decode()
+        for secret in PORTFOLIO_SECRETS:
+            assert secret not in content, f"{persona} read {secret!r} at {path}"
+
+
+def test_the_owner_sees_her_private_portfolio_parts(world, client_for):
+    users, values = world
+    client = client_for(users["owner"])
+    assert "Only mine." in client.get("/portfolios/{portfolio}/{pf_slug}/".format(**values)).content.decode()
+    assert "A private reflection." in client.get("/portfolios/{portfolio}/journal/".format(**values)).content.decode()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "links",
     "reviews",
     "catalog",
+    "portfolios",
     "search",
     "home",
     "api",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("links/", include("links.urls")),
     path("reviews/", include("reviews.urls")),
     path("catalog/", include("catalog.urls")),
+    path("portfolios/", include("portfolios.urls")),
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]

@@ -164,3 +164,32 @@ def test_it_keeps_newlines_in_titles_out_of_email_subjects(personas, run_on_comm
     run_on_commit(record_activity, actor=personas.mo, verb=Verb.MENTIONED, item=seen, target=personas.alice)
     assert len(mailoutbox) == 1
     assert "\n" not in mailoutbox[0].subject
+
+
+def addressed(personas, run_on_commit, verb, *, visibility=Visibility.PRIVATE, extra=None):
+    def act():
+        item = create_item(owner=personas.alice, kind="file", title="My portfolio", visibility=visibility)
+        record_activity(actor=personas.alice, verb=verb, item=item, target=personas.mo, extra=extra or {})
+        return item
+
+    return run_on_commit(act)
+
+
+def test_it_tells_the_one_person_an_activity_is_addressed_to(personas, run_on_commit, mailoutbox):
+    addressed(personas, run_on_commit, Verb.FEEDBACK_ASKED, visibility=Visibility.ORGANISATION)
+    assert notes_for(personas.mo) == ["feedback"]
+    assert "Alice Learner asked for feedback on My portfolio" in mailoutbox[0].subject
+    assert notes_for(personas.lee) == []
+
+
+def test_it_says_nothing_to_someone_about_what_they_may_not_see(personas, run_on_commit, mailoutbox):
+    addressed(personas, run_on_commit, Verb.SUBMITTED)
+    assert notes_for(personas.mo) == [] and mailoutbox == []
+
+
+def test_an_addressed_notification_may_link_to_a_page_of_its_own(personas, run_on_commit, mailoutbox):
+    addressed(
+        personas, run_on_commit, Verb.ENDORSE_ASKED, visibility=Visibility.ORGANISATION, extra={"url": "/answer/me/"}
+    )
+    assert notes_for(personas.mo) == ["endorsement"]
+    assert "/answer/me/" in mailoutbox[0].body
