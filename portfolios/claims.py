@@ -565,7 +565,7 @@ def endorse(*, actor, request: EndorsementRequest, level: int, comment: str = ""
     """Vouch for a claim at the level the endorser judges (which may differ from the one claimed). The claim is
     then endorsed: a recognised skill on the claimant's profile."""
     request = (
-        EndorsementRequest.objects.select_for_update()
+        EndorsementRequest.objects.select_for_update(of=("self",))
         .select_related("claim__skill", "claim__framework")
         .get(pk=request.pk)
     )
