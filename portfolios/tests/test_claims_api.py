@@ -1,11 +1,6 @@
-"""The claims API (``portfolios.api.claims.router``): claims, evidence, endorsement requests and frameworks.
-
-Until the router is mounted in ``api.api`` these tests serve it from a test-only Ninja instance at the same
-address, with the real API's authentication and error handlers; once it is mounted they use the real one.
-"""
+"""The claims API (``portfolios.api.claims.router``): claims, evidence, endorsement requests and frameworks."""
 
 import json
-from functools import lru_cache
 
 import pytest
 
@@ -18,39 +13,6 @@ from portfolios.tests.test_claims import a_claim, a_file, a_framework, ask, pyth
 pytestmark = pytest.mark.django_db
 
 PREFIX = "/api/portfolios"
-
-
-@lru_cache(maxsize=1)
-def _test_urlconf():
-    from django.urls import include, path
-    from ninja import NinjaAPI
-
-    from api.api import api as main_api
-    from api.auth import api_auth
-    from portfolios.api.claims import router
-
-    test_api = NinjaAPI(auth=api_auth, urls_namespace="portfolio-claims-test", docs_url=None)
-    for exc, handler in main_api._exception_handlers.items():
-        test_api.add_exception_handler(exc, handler)
-    test_api.add_router("/", router)
-    return type(
-        "Urls", (), {"urlpatterns": [path("api/portfolios/", test_api.urls), path("", include("watercooler.urls"))]}
-    )
-
-
-def _mounted() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        return resolve(f"{PREFIX}/frameworks").url_name != ""
-    except Resolver404:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def claims_api(settings):
-    if not _mounted():
-        settings.ROOT_URLCONF = _test_urlconf()
 
 
 def call(client, method, path, body=None):

@@ -1,11 +1,6 @@
-"""The sharing, feedback and submission API (``portfolios.api.sharing.router``) through the same services.
-
-Until the router is mounted in ``api.api`` these tests serve it from a test-only Ninja instance at the same
-address, with the real API's authentication and error handlers; once it is mounted they use the real one.
-"""
+"""The sharing, feedback and submission API (``portfolios.api.sharing.router``) through the same services."""
 
 import json
-from functools import lru_cache
 
 import pytest
 
@@ -17,39 +12,6 @@ from portfolios.tests.test_sharing import make_portfolio
 pytestmark = pytest.mark.django_db
 
 PREFIX = "/api/portfolios"
-
-
-@lru_cache(maxsize=1)
-def _test_urlconf():
-    from django.urls import include, path
-    from ninja import NinjaAPI
-
-    from api.api import api as main_api
-    from api.auth import api_auth
-    from portfolios.api.sharing import router
-
-    test_api = NinjaAPI(auth=api_auth, urls_namespace="portfolio-sharing-test", docs_url=None)
-    for exc, handler in main_api._exception_handlers.items():
-        test_api.add_exception_handler(exc, handler)
-    test_api.add_router("/", router)
-    return type(
-        "Urls", (), {"urlpatterns": [path("api/portfolios/", test_api.urls), path("", include("watercooler.urls"))]}
-    )
-
-
-def _mounted() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        return resolve(f"{PREFIX}/submissions").url_name != ""
-    except Resolver404:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def sharing_api(settings):
-    if not _mounted():
-        settings.ROOT_URLCONF = _test_urlconf()
 
 
 def call(client, method, path, body=None):
