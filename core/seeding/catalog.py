@@ -245,8 +245,10 @@ class _History:
         self.spec, self.staff, self.curator, self.named = spec, staff, curator, named
         self.skills, self.rng, self.now = skills, rng, now
         self.course: Course | None = None
+        self.created = now
 
     def create(self, when: datetime) -> None:
+        self.created = when
         code, title, provider, format, minutes, level, language, skill_names, cost = self.spec
         summary = f"{title}, with {provider}. " + _blurb(format, minutes)
         self.course = services.create_course(
@@ -292,7 +294,7 @@ class _History:
             enrolment = services.enrol(person=person, course=self.course)
             roll = rng.random()
             if roll < 0.35:
-                services.record_completion(actor=self._actor(), enrolment=enrolment)
+                enrolment = services.record_completion(actor=self._actor(), enrolment=enrolment)
             elif roll < 0.65:
                 enrolment = services.self_report_completion(
                     person=person,
@@ -305,7 +307,7 @@ class _History:
                     else "",
                 )
                 if rng.random() < 0.6:
-                    services.confirm_completion(actor=self._actor(), enrolment=enrolment)
+                    enrolment = services.confirm_completion(actor=self._actor(), enrolment=enrolment)
             self._backdate(enrolment, days_ago=rng.uniform(2, 40))
 
     def _sessions(self, learners: list[User]) -> None:
@@ -341,13 +343,17 @@ class _History:
                 except ValidationError:
                     continue  # already on another upcoming session of this course
             if n == 0:
-                self._ran(session, starts - timedelta(days=abs(days) * 2))
+                # A course added to the catalogue lately cannot have run that long ago: it ran since.
+                ran = min(abs(days), int((self.now - self.created).total_seconds() // 86400) - 1)
+                self._ran(session, starts - timedelta(days=abs(days) + ran))
 
     def _ran(self, session: Session, past_start: datetime) -> None:
         """Move the planned session to when it really took place, then take attendance and record completions."""
         rng = self.rng
         length = session.ends - session.starts
-        services.update_session(actor=self._actor(), session=session, starts=past_start, ends=past_start + length)
+        session = services.update_session(
+            actor=self._actor(), session=session, starts=past_start, ends=past_start + length
+        )
         for enrolment in session.enrolments.filter(state=Enrolment.State.ENROLLED).select_related("person"):
             attended = rng.random() < 0.85
             enrolment = services.record_attendance(actor=self._actor(), enrolment=enrolment, attended=attended)
@@ -389,8 +395,9 @@ class _History:
         return self.named or self.curator
 
     def _backdate(self, enrolment: Enrolment, *, days_ago: float) -> None:
-        when = self.now - timedelta(days=days_ago)
-        changes = {"created": when - timedelta(days=self.rng.uniform(1, 10))}
+        # Nobody enrols on or completes a course before it is in the catalogue.
+        when = max(self.now - timedelta(days=days_ago), self.created + timedelta(days=1))
+        changes = {"created": max(when - timedelta(days=self.rng.uniform(1, 10)), self.created + timedelta(hours=1))}
         if enrolment.completed_at is not None:
             changes["completed_at"] = when
             if enrolment.confirmed_at is not None:

@@ -228,6 +228,10 @@ def _spaces(timeline: Timeline, staff: dict[str, User]) -> dict[str, Space]:
     for spec in demo_files():
         if spec.space and spec.owner in staff:
             core_members.setdefault(spec.space, set()).add(spec.owner)
+    # The people who write a space's pages are among its first members: joining on a random day, some
+    # would come to edit a page before they had joined (a few only when the demo is made on certain
+    # weekdays), and another member would write their edit.
+    writers = wiki.writers_by_space()
     # Guests and the outsider belong only where the script puts them.
     ordinary = [u for u in staff if u not in ("gus", "olly")]
 
@@ -267,7 +271,7 @@ def _spaces(timeline: Timeline, staff: dict[str, User]) -> dict[str, Space]:
             members |= {u for u, p in staff.items() if p.department == department and u in ordinary}
         if "sample" in plan:
             members |= set(rng.sample(ordinary, min(plan["sample"], len(ordinary))))
-        core = (set(moderators) | core_members.get(slug, set())) - {owner_name}
+        core = (set(moderators) | core_members.get(slug, set()) | (writers.get(slug, set()) & members)) - {owner_name}
         members = sorted((members | core) & set(staff) - {owner_name})
         for username in members:
             early = username in core
@@ -413,10 +417,13 @@ def _schedule_reads(timeline: Timeline, item: Item, uploaded: datetime, staff: d
     age = (timeline.now - uploaded).total_seconds() / 86400
     for person in readers:
         when = timeline.moment(rng.uniform(0, age * 0.9), person)
+        watches = rng.random() < 0.3
+        # The moment drawn can fall before a recent upload (a weekend moves it back to the Friday): then nobody
+        # reads or watches the file.
         if uploaded < when < timeline.now:
             timeline.add(when, lambda w, p=person: record_activity(actor=p, verb=Activity.Verb.DOWNLOADED, item=item))
-        if rng.random() < 0.3 and when < timeline.now:
-            timeline.add(when, lambda w, p=person: _watch(p, item, w))
+            if watches:
+                timeline.add(when, lambda w, p=person: _watch(p, item, w))
 
 
 def _watch(person: User, item: Item, when: datetime) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -436,10 +437,10 @@ def _schedule(timeline, clock, spec: Spec, staff, spaces, made: dict[str, Portfo
     """The portfolio's steps, oldest first (a stable sort keeps the script's order for the same day)."""
     owner = staff[spec.owner]
     steps: list[tuple[float, User, Callable[[datetime], None]]] = [
-        (spec.days_ago, owner, lambda w: _create(spec, owner, staff, spaces, made, w))
+        (spec.days_ago, owner, lambda w: _create(timeline, spec, owner, staff, spaces, made, w))
     ]
     for entry in spec.entries:
-        steps.append((entry.days_ago, owner, lambda w, e=entry: _entry(made[spec.title], owner, e, w)))
+        steps.append((entry.days_ago, owner, lambda w, e=entry: _entry(timeline, made[spec.title], owner, e, w)))
     for username, days_ago, message in spec.asked:
         if username in staff:
             steps.append((days_ago, owner, lambda w, u=staff[username], m=message: _ask(made[spec.title], owner, u, m)))
@@ -478,7 +479,47 @@ def _found(person: User, title: str) -> Item | None:
     return Item.objects.visible_to(person).filter(title=title, deleted_at=None).order_by("pk").first()
 
 
-def _create(spec: Spec, owner: User, staff, spaces, made: dict[str, Portfolio], when: datetime) -> None:
+def _once_found(timeline: Timeline, person: User, title: str, when: datetime, then: Callable[[Item], None]) -> None:
+    """``then(item)`` with the item titled ``title`` as soon as ``person`` can see it.
+
+    The work a portfolio shows may be written after the step that shows it: days after, or on the same
+    day with the hours drawn the other way round, depending on the weekday the demo is made on. What is
+    missing is looked for again on each working day after, as its owner would add it once it is there.
+    """
+    item = _found(person, title)
+    if item is not None:
+        then(item)
+        return
+    latest = timeline.now - timedelta(minutes=5)
+    if when >= latest:
+        return  # never written (a smaller seed), or one the person may not see
+    later = when + timedelta(days=1)
+    while later.astimezone(ZoneInfo(person.time_zone)).weekday() >= 5:
+        later += timedelta(days=1)
+
+    def again(w: datetime) -> None:
+        _once_found(timeline, person, title, w, then)
+
+    timeline.add(min(later, latest), lambda w: _stamped(again, w))
+
+
+def _show(portfolio: Portfolio, owner: User, item: Item, note: str) -> None:
+    """Put the work on the showcase's page of best work: in its first, empty artefact, else at the end."""
+    portfolio = _fresh(portfolio)
+    page = portfolio.pages.get(title="My best work")
+    blocks = {block.title: block for block in page.blocks.all()}
+    first = blocks.get("A piece of work")
+    if first is not None and first.item_id is None and first.enrolment_id is None:
+        services.update_block(actor=owner, block=first, item=item)
+        services.update_block(actor=owner, block=blocks["What it shows"], body=note)
+    else:
+        services.add_block(actor=owner, page=page, kind=Block.Kind.ARTEFACT, column=0, item=item)
+        services.add_block(actor=owner, page=page, kind=Block.Kind.TEXT, column=1, body=note)
+
+
+def _create(
+    timeline: Timeline, spec: Spec, owner: User, staff, spaces, made: dict[str, Portfolio], when: datetime
+) -> None:
     forget_space_roles(owner)
     space = spaces.get(spec.space) if spec.space else None
     visibility = spec.visibility
@@ -498,22 +539,14 @@ def _create(spec: Spec, owner: User, staff, spaces, made: dict[str, Portfolio], 
         shared_with=shared_with,
     )
     made[spec.title] = portfolio
-    pages = {page.title: page for page in portfolio.pages.all()}
     blocks = {
         (b.page.title, b.title): b for b in Block.objects.filter(page__portfolio=portfolio).select_related("page")
     }
     prompts = [p["prompt"] for p in portfolio.prompts()]
     if spec.kind == SHOWCASE:
         services.update_block(actor=owner, block=blocks[("About me", "Who I am")], body=spec.intro)
-        work = [(item, note) for item, note in ((_found(owner, t), n) for t, n in spec.work) if item is not None]
-        page = pages["My best work"]
-        for n, (item, note) in enumerate(work):
-            if n == 0:
-                services.update_block(actor=owner, block=blocks[("My best work", "A piece of work")], item=item)
-                services.update_block(actor=owner, block=blocks[("My best work", "What it shows")], body=note)
-            else:
-                services.add_block(actor=owner, page=page, kind=Block.Kind.ARTEFACT, column=0, item=item)
-                services.add_block(actor=owner, page=page, kind=Block.Kind.TEXT, column=1, body=note)
+        for title, note in spec.work:
+            _once_found(timeline, owner, title, when, lambda item, n=note: _show(portfolio, owner, item, n))
         if spec.looking_back:
             answers = [{"prompt": p, "answer": a} for p, a in zip(prompts, spec.looking_back, strict=False)]
             services.update_block(actor=owner, block=blocks[("What I learned", "Looking back")], answers=answers)
@@ -532,10 +565,10 @@ def _create(spec: Spec, owner: User, staff, spaces, made: dict[str, Portfolio], 
         )
 
 
-def _entry(portfolio: Portfolio, owner: User, entry: Entry, when: datetime) -> None:
+def _entry(timeline: Timeline, portfolio: Portfolio, owner: User, entry: Entry, when: datetime) -> None:
     portfolio = _fresh(portfolio)
     prompts = [p["prompt"] for p in portfolio.prompts()]
-    services.add_entry(
+    written = services.add_entry(
         actor=owner,
         portfolio=portfolio,
         title=entry.title,
@@ -543,7 +576,23 @@ def _entry(portfolio: Portfolio, owner: User, entry: Entry, when: datetime) -> N
         body=entry.body,
         answers=[{"prompt": p, "answer": a} for p, a in zip(prompts, entry.answers, strict=False)],
         reflection_private=entry.private,
-        item=_found(owner, entry.evidence),
+    )
+    if entry.evidence:
+        _once_found(timeline, owner, entry.evidence, when, lambda item: _cite(written.pk, owner, item))
+
+
+def _cite(entry_pk: int, owner: User, item: Item) -> None:
+    """Show the work the journal entry is about with it."""
+    entry = JournalEntry.objects.select_related("portfolio__item__owner").get(pk=entry_pk)
+    services.update_entry(
+        actor=owner,
+        entry=entry,
+        title=entry.title,
+        happened=entry.happened,
+        body=entry.body,
+        answers=entry.answers,
+        reflection_private=entry.reflection_private,
+        item=item,
     )
 
 
@@ -604,7 +653,9 @@ def _schedule_claims(timeline, clock, staff, made: dict[str, Portfolio]) -> None
     for name, level, statement, endorser, endorsed in ALICE_CLAIMS:
         person = staff.get(endorser) or staff["mo"]
         chain = _Chain(timeline, clock)
-        chain.add(12 if endorsed else 4, alice, lambda w, n=name, lv=level, s=statement: _claim(made, alice, n, lv, s))
+        chain.add(
+            12 if endorsed else 4, alice, lambda w, n=name, lv=level, s=statement: _claim(made, alice, n, lv, s, w)
+        )
         chain.add(12 if endorsed else 4, alice, lambda w, n=name, p=person: _ask_endorsement(alice, n, p))
         if endorsed is not None:
             chain.add(endorsed, person, lambda w, n=name, p=person, lv=level: _endorse(alice, n, p, lv))
@@ -614,7 +665,7 @@ def _skill(name: str) -> Skill | None:
     return Skill.objects.filter(name__iexact=name).order_by("depth", "pk").first()
 
 
-def _claim(made: dict[str, Portfolio], alice: User, name: str, level: int, statement: str) -> None:
+def _claim(made: dict[str, Portfolio], alice: User, name: str, level: int, statement: str, when: datetime) -> None:
     skill = _skill(name)
     portfolio = made.get(ALICE_JOURNAL)
     if skill is None or portfolio is None:
@@ -624,8 +675,11 @@ def _claim(made: dict[str, Portfolio], alice: User, name: str, level: int, state
     page = _found(alice, "Funnel metrics definitions")
     if page is not None:
         evidence.append(claims.EvidenceChoice(item=page, note="The funnel definitions I wrote for the guild."))
+    # Evidence comes before the claim: a course she had completed by then.
     course = (
-        Enrolment.objects.filter(person=alice, state=Enrolment.State.COMPLETED).order_by("completed_at", "pk").first()
+        Enrolment.objects.filter(person=alice, state=Enrolment.State.COMPLETED, completed_at__lt=when)
+        .order_by("completed_at", "pk")
+        .first()
     )
     if course is not None:
         evidence.append(claims.EvidenceChoice(enrolment=course, note="A course I completed."))

@@ -1315,6 +1315,15 @@ def schedule_wiki(timeline: Timeline, staff: dict[str, User], spaces: dict[str, 
             timeline.add(when, lambda when, spec=spec, edit=edit: _save(spec, edit, when, staff=staff, written=written))
 
 
+def writers_by_space() -> dict[str, set[str]]:
+    """The people who write or edit pages in each space, by its slug (personal areas left out)."""
+    writers: dict[str, set[str]] = {}
+    for spec in PAGES:
+        if not spec.where.startswith("~"):
+            writers.setdefault(spec.where, set()).update(edit.author for edit in spec.edits)
+    return writers
+
+
 def _moments(clock: Timeline, spec: PageSpec, staff: dict[str, User], *, after: datetime | None) -> list[datetime]:
     """A working-hours moment for each edit: the first ``days_ago`` back, the others spread over the days since."""
     rng = clock.rng
