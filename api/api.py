@@ -81,6 +81,12 @@ def mount_routers() -> None:
     from portfolios.api import router as portfolios_router
 
     api.add_router("/portfolios/", portfolios_router, tags=["portfolios"])
+    from mentoring.api import router as mentoring_router
+
+    api.add_router("/mentoring/", mentoring_router, tags=["mentoring"])
+    from messaging.api import router as messaging_router
+
+    api.add_router("/messages/", messaging_router, tags=["messages"])
 
 
 mount_routers()

@@ -24,6 +24,7 @@ class ItemKind(models.TextChoices):
     BOARD = "board", "Board"
     COURSE = "course", "Course"
     PORTFOLIO = "portfolio", "Portfolio"
+    PROGRAMME = "programme", "Mentoring programme"
 
 
 class SiteConfig(models.Model):
@@ -174,6 +175,19 @@ class Activity(models.Model):
         CLAIMED = "claimed", "claimed a skill in"
         ENDORSE_ASKED = "endorse_asked", "asked for an endorsement of"
         ENDORSED = "endorsed", "endorsed"
+        ENDORSE_DECLINED = "endorse_declined", "declined to endorse"
+        # mentoring: each is about a programme (the item) and addressed to one person (the target)
+        APPLIED = "applied", "applied to"
+        MENTOR_REQUESTED = "mentor_requested", "asked for a mentor in"
+        MATCH_ACCEPTED = "match_accepted", "accepted a mentoring request in"
+        MATCH_DECLINED = "match_declined", "declined a mentoring match in"
+        MATCHED = "matched", "matched a mentoring pair in"
+        SIGNED = "signed", "signed a mentoring agreement in"
+        MEETING_SCHEDULED = "meeting_scheduled", "scheduled a mentoring meeting in"
+        CHECKED_IN = "checked_in", "checked in on mentoring in"
+        AT_RISK = "at_risk", "flagged a mentoring pair at risk in"
+        PAIR_CLOSED = "pair_closed", "closed a mentoring pair in"
+        MESSAGED = "messaged", "sent a message to"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
     verb = models.CharField(max_length=20, choices=Verb.choices)
@@ -203,6 +217,22 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.get_verb_display()} {self.item or self.space or self.target or ''}".strip()
+
+
+# What happens between two people in mentoring and messaging is theirs: it notifies them, never the stream.
+PRIVATE_VERBS = [
+    Activity.Verb.APPLIED,
+    Activity.Verb.MENTOR_REQUESTED,
+    Activity.Verb.MATCH_ACCEPTED,
+    Activity.Verb.MATCH_DECLINED,
+    Activity.Verb.MATCHED,
+    Activity.Verb.SIGNED,
+    Activity.Verb.MEETING_SCHEDULED,
+    Activity.Verb.CHECKED_IN,
+    Activity.Verb.AT_RISK,
+    Activity.Verb.PAIR_CLOSED,
+    Activity.Verb.MESSAGED,
+]
 
 
 class Watch(models.Model):

@@ -32,6 +32,8 @@ KINDS = {
     "feedback": ("Someone asks for my feedback, or gives me theirs", Channel.EMAIL),
     "assessment": ("Someone submits work for me to assess, or assesses mine", Channel.EMAIL),
     "endorsement": ("Someone asks me to endorse a skill, or endorses mine", Channel.EMAIL),
+    "mentoring": ("Mentoring: requests, matches, agreements, meetings and check-ins", Channel.EMAIL),
+    "message": ("Someone sends me a message", Channel.EMAIL),
 }
 
 # Activities addressed to one person (the activity's target), and the notification type each is for them.
@@ -42,6 +44,18 @@ ADDRESSED = {
     Activity.Verb.ASSESSED: "assessment",
     Activity.Verb.ENDORSE_ASKED: "endorsement",
     Activity.Verb.ENDORSED: "endorsement",
+    Activity.Verb.ENDORSE_DECLINED: "endorsement",
+    Activity.Verb.APPLIED: "mentoring",
+    Activity.Verb.MENTOR_REQUESTED: "mentoring",
+    Activity.Verb.MATCH_ACCEPTED: "mentoring",
+    Activity.Verb.MATCH_DECLINED: "mentoring",
+    Activity.Verb.MATCHED: "mentoring",
+    Activity.Verb.SIGNED: "mentoring",
+    Activity.Verb.MEETING_SCHEDULED: "mentoring",
+    Activity.Verb.CHECKED_IN: "mentoring",
+    Activity.Verb.AT_RISK: "mentoring",
+    Activity.Verb.PAIR_CLOSED: "mentoring",
+    Activity.Verb.MESSAGED: "message",
 }
 
 DIGEST_LIMIT = 200

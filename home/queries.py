@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Min, Q
 
 from core.access import is_guest, item_filter_via, visible_space_exists
-from core.models import Activity, Notification
+from core.models import PRIVATE_VERBS, Activity, Notification
 from core.notifications import unread_key, visible_notifications
 from home.models import PeriodicRun
 from spaces.models import Membership
@@ -39,7 +39,7 @@ def recent_activity_for(user, *, limit: int = 20):
         )
         # Requests, invitations and downloads are between a few people, deletions leave nothing to
         # open, and membership housekeeping (roles, removals) is not news for everyone else.
-        .exclude(verb__in=[Verb.REQUESTED, Verb.INVITED, Verb.DOWNLOADED, Verb.DELETED])
+        .exclude(verb__in=[Verb.REQUESTED, Verb.INVITED, Verb.DOWNLOADED, Verb.DELETED, *PRIVATE_VERBS])
         .exclude(item__isnull=True, target__isnull=False, verb__in=[Verb.LEFT, Verb.UPDATED])
         # The actors come in a second query: joining them here lets SQLite's planner start from
         # the people table and sort a million activities, instead of walking the newest first.

@@ -99,7 +99,7 @@ def space_activity(viewer, space, *, limit: int = 15):
     ``extra["membership"]``: an audit trail for admins, not news for the space.
     """
     from core.access import item_filter_via, visible_person_exists
-    from core.models import Activity
+    from core.models import PRIVATE_VERBS, Activity
 
     return (
         Activity.objects.filter(
@@ -109,6 +109,7 @@ def space_activity(viewer, space, *, limit: int = 15):
             space=space,
         )
         .exclude(verb__in=HIDDEN_VERBS)
+        .exclude(verb__in=PRIVATE_VERBS)
         .exclude(extra__has_key="membership")
         .select_related("actor", "item", "target")
         .order_by("-created", "-pk")[:limit]

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "reviews",
     "catalog",
     "portfolios",
+    "mentoring",
+    "messaging",
     "search",
     "home",
     "api",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("catalog/", include("catalog.urls")),
     path("portfolios/", include("portfolios.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("messages/", include("messaging.urls")),
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]
