@@ -212,7 +212,20 @@ def can_view(user, obj) -> bool:
     raise TypeError(f"No access rule for {type(obj).__name__}")
 
 
-def _can_view_item(user, item: Item) -> bool:
+def viewable_items(user, items) -> set[int]:
+    """The pks of ``items`` (loaded rows) that ``user`` may see: ``can_view`` for many items at once, with one
+    query for all those shared with named people instead of one each. For a page that shows items it has
+    already loaded, where compiling ``item_filter`` into another query would cost more than the query."""
+    items = list(items)
+    named = [item.pk for item in items if item.visibility == Visibility.PEOPLE]
+    shared = set()
+    if named and user.is_authenticated:
+        through = Item.shared_with.through.objects
+        shared = set(through.filter(user_id=user.pk, item_id__in=named).values_list("item_id", flat=True))
+    return {item.pk for item in items if _can_view_item(user, item, shared=shared)}
+
+
+def _can_view_item(user, item: Item, *, shared: set[int] | None = None) -> bool:
     if item.deleted_at is not None:
         return False
     if not user.is_authenticated:
@@ -225,13 +238,13 @@ def _can_view_item(user, item: Item) -> bool:
     if vis == Visibility.PRIVATE:
         return False
     if vis == Visibility.PEOPLE:
+        if shared is not None:  # the items shared with the user by name, looked up for many at once
+            return item.pk in shared
         return item.shared_with.filter(pk=user.pk).exists()
-    in_space = item.space_id is not None and item.space_id in space_roles(user)
-    if vis == Visibility.SPACE:
-        return in_space
-    if vis == Visibility.ORGANISATION:
-        return in_space if is_guest(user) else True
-    return True  # public
+    # The person's spaces (a query, once per request) only where the rule needs them.
+    if vis == Visibility.SPACE or (vis == Visibility.ORGANISATION and is_guest(user)):
+        return item.space_id is not None and item.space_id in space_roles(user)
+    return True  # organisation-wide for a member, or public
 
 
 def _can_view_space(user, space) -> bool:

@@ -612,14 +612,29 @@ def _recognise_on_profile(claim: SkillClaim, level: int) -> None:
         add_person_skill(person=claim.person, skill=claim.skill, direction=PersonSkill.Direction.HAS, level=wanted)
 
 
+@transaction.atomic
 def decline(*, actor, request: EndorsementRequest, note: str = "") -> EndorsementRequest:
-    """Decline to endorse, with a note for the claimant (they read it on their claim)."""
+    """Decline to endorse, with a note for the claimant: they are told, and read the note on their claim."""
+    request = (
+        EndorsementRequest.objects.select_for_update(of=("self",))
+        .select_related("claim__person", "claim__skill", "claim__framework", "endorser")
+        .get(pk=request.pk)
+    )
     _require_endorser(actor, request)
     note = (note or "").strip()
     if len(note) > MESSAGE_MAX:
         raise ValidationError(f"Keep the note under {MESSAGE_MAX:,} characters.")
     request.state, request.response, request.responded = EndorsementRequest.State.DECLINED, note, timezone.now()
     request.save(update_fields=["state", "response", "responded"])
+    claim = request.claim
+    # Between the two of them, like the request: the activity points at no item, so no feed shows it, and the
+    # note it carries is for the claimant's notification alone.
+    record_activity(
+        actor=actor,
+        verb=Verb.ENDORSE_DECLINED,
+        target=claim.person,
+        extra={"url": f"{claim_url(claim)}#asked", "about": about(claim), "claim": claim.pk, "note": note},
+    )
     return request
 
 

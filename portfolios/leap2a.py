@@ -2645,6 +2645,7 @@ class _Applier:
             position=plan["position"],
             title=plan["title"],
             body=plan["body"],
+            **queries.block_body_html(plan["body"]),
             answers=plan["answers"],
             events=plan["events"],
             private=plan["private"],

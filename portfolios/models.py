@@ -150,6 +150,10 @@ class Block(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
+    # ``body`` rendered (wiki Markdown, sanitised), written with it so reading a page renders nothing; a row
+    # rendered by another ``wiki.markdown.RENDER_VERSION`` (or before this column) is rendered when read.
+    body_html = models.TextField(blank=True, editable=False)
+    body_html_version = models.PositiveSmallIntegerField(default=0, editable=False)
     answers = models.JSONField(default=list, blank=True, help_text='Reflection: [{"prompt": ..., "answer": ...}].')
     events = models.JSONField(default=list, blank=True, help_text='Timeline: [{"date", "title", "text"}].')
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

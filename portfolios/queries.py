@@ -19,10 +19,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import mark_safe
 
 from core.models import Item, ItemKind
+from files.models import File
 from lib.urls import reverse_one
 from portfolios.models import (
     Block,
@@ -36,7 +37,6 @@ from portfolios.models import (
 )
 
 RENDER_SECONDS = 24 * 3600
-SHOWN_DETAILS = ("item__file", "item__bookmark__link")  # what ``shown`` reads of an item's kind
 SHOWN_ITEM_COLUMNS = ("kind", "title", "summary", "owner_id", "visibility", "space_id", "deleted_at")
 SHOWN_OWNER_COLUMNS = ("username", "display_name", "first_name", "last_name")
 SHOWN_FILE_COLUMNS = ("family", "content_type", "original_name", "thumbnail")
@@ -69,7 +69,7 @@ def is_owner(viewer, portfolio: Portfolio) -> bool:
 
 
 def visible_blocks(viewer, page: PortfolioPage) -> QuerySet[Block]:
-    blocks = page.blocks.all()
+    blocks = Block.objects.filter(page_id=page.pk)
     if not is_owner(viewer, page.portfolio):
         blocks = blocks.filter(private=False)
     return blocks
@@ -98,10 +98,9 @@ def entry_answers(viewer, entry: JournalEntry) -> list[dict]:
 
 def portfolio_for_view(viewer, pk: int) -> Portfolio | None:
     """The portfolio ``pk`` with its item, owner and space, when the viewer may see it."""
-    portfolio = (
-        Portfolio.objects.select_related("item__owner", "item__space", "reflection_template").filter(pk=pk).first()
-    )
-    if portfolio is None:
+    try:  # get(), not first(): ordering by pk to pick the one row costs as much as the query
+        portfolio = Portfolio.objects.select_related("item__owner", "item__space", "reflection_template").get(pk=pk)
+    except Portfolio.DoesNotExist:
         return None
     from core.access import can_view
 
@@ -148,7 +147,11 @@ def templates_for(user) -> QuerySet[PortfolioTemplate]:
 
 def portfolio_claims(portfolio: Portfolio, viewer=None) -> QuerySet[SkillClaim]:
     """The skill claims a portfolio shows; drafts only to their owner (when ``viewer`` is given)."""
-    claims = portfolio.claims.select_related("skill", "framework").prefetch_related("endorsements__endorser")
+    claims = (
+        SkillClaim.objects.filter(portfolio_id=portfolio.pk)
+        .select_related("skill", "framework")
+        .prefetch_related("endorsements__endorser")
+    )
     if viewer is not None and not is_owner(viewer, portfolio):
         claims = claims.exclude(state=SkillClaim.State.DRAFT)
     return claims
@@ -224,13 +227,17 @@ def _detail(item: Item, name: str):
         return None
 
 
+KIND_LABELS = dict(ItemKind.choices)
+FAMILY_LABELS = dict(File.Family.choices)
+
+
 def shown(item: Item) -> Shown:
     """A card for ``item`` from what ``select_related`` loaded (no query)."""
     card = Shown(
         pk=item.pk,
         title=item.title,
         kind=item.kind,
-        kind_label=item.get_kind_display(),
+        kind_label=KIND_LABELS.get(item.kind, item.kind),
         url=reverse_one("core:item", item.pk),
         summary=item.summary,
         owner=item.owner.name if item.owner_id else "",
@@ -239,7 +246,7 @@ def shown(item: Item) -> Shown:
     if item.kind == ItemKind.FILE:
         detail = _detail(item, "file")
         if detail is not None:
-            card.kind_label, card.icon = detail.get_family_display(), detail.family
+            card.kind_label, card.icon = FAMILY_LABELS.get(detail.family, detail.family), detail.family
             card.file_name = detail.original_name
             card.download_url = reverse_one("files:download", item.pk)
             if detail.thumbnail:
@@ -288,7 +295,33 @@ def render_markdown(text: str) -> str:
     return render_markdown_many([text]).get(text, "")
 
 
-def _shown_columns(prefix: str) -> list[str]:
+def block_body_html(body: str) -> dict:
+    """A block's ``body_html`` and ``body_html_version`` for ``body``: services store them with the body."""
+    from wiki.markdown import RENDER_VERSION
+
+    return {"body_html": str(render_markdown(body)), "body_html_version": RENDER_VERSION}
+
+
+def _body_html(blocks: list[Block]) -> dict[int, str]:
+    """Each block's body as safe HTML: the copy kept on its row, or (written by an older renderer, or before
+    rows kept one) rendered now through the render cache."""
+    from wiki.markdown import RENDER_VERSION
+
+    html, stale = {}, []
+    for block in blocks:
+        if not block.body.strip():
+            html[block.pk] = ""
+        elif block.body_html_version == RENDER_VERSION:
+            html[block.pk] = mark_safe(block.body_html)  # noqa: S308 — sanitised by nh3 when it was written
+        else:
+            stale.append(block)
+    if stale:
+        rendered = render_markdown_many(block.body for block in stale)
+        html.update((block.pk, rendered.get(block.body, "")) for block in stale)
+    return html
+
+
+def _shown_columns(prefix: str = "") -> list[str]:
     """The columns ``shown`` reads of an item (reached through ``prefix``) and of the details it joins."""
     return [
         f"{prefix}{name}"
@@ -306,27 +339,10 @@ def _shown_columns(prefix: str) -> list[str]:
 
 
 def _block_rows(viewer, page: PortfolioPage) -> QuerySet[Block]:
-    # A page of blocks joins each block's item, its owner and kind: only the columns ``shown`` reads are
-    # loaded, since every further one widens each of up to a hundred rows for nothing.
-    images = (
-        BlockImage.objects.select_related("item__owner", "item__file", "item__bookmark__link")
-        .only("block_id", "item_id", "position", "caption", *_shown_columns("item__"))
-        .order_by("position", "pk")
-    )
-    block_fields = [f.name for f in Block._meta.concrete_fields]
-    return (
-        visible_blocks(viewer, page)
-        .select_related("item__owner", *SHOWN_DETAILS, "enrolment__course__item")
-        .only(
-            *block_fields,
-            *_shown_columns("item__"),
-            *(f"enrolment__{c}" for c in ENROLMENT_COLUMNS),
-            "enrolment__course__item__title",
-            "enrolment__course__item__kind",
-        )
-        .prefetch_related(Prefetch("images", queryset=images))
-        .order_by("column", "position", "pk")
-    )
+    # The blocks alone: what they point at is loaded once per page by ``prepare_blocks`` (an item shown by
+    # several blocks is read once, and no row is widened by the joins of every kind). Nothing shown reads
+    # when a block was made or changed.
+    return visible_blocks(viewer, page).defer("created", "updated").order_by("column", "position", "pk")
 
 
 class Columns(list):
@@ -341,6 +357,9 @@ def page_blocks(viewer, page: PortfolioPage) -> Columns:
     """The page's blocks the viewer may see, as columns, each ready to render (see ``prepare_blocks``), in a
     fixed number of queries whatever the number of blocks."""
     blocks = list(_block_rows(viewer, page))
+    cache_page = Block.page.field.set_cached_value
+    for block in blocks:
+        cache_page(block, page)
     prepare_blocks(viewer, page.portfolio, blocks)
     columns = Columns([] for _ in range(page.columns))
     for block in blocks:
@@ -350,59 +369,96 @@ def page_blocks(viewer, page: PortfolioPage) -> Columns:
     return columns
 
 
-def prepare_blocks(viewer, portfolio: Portfolio, blocks: list[Block]) -> None:
-    """Give each block what its partial prints: ``html`` (its Markdown), ``shown`` (its item, when the viewer
-    may see it) or ``hidden`` (it points at something not shared with them), ``images``, ``course``,
-    ``claims``, ``timeline``, ``answered`` and ``empty``/``help`` (what to put here, for the owner).
+def _items_for(viewer, pks: set[int]) -> tuple[dict[int, Item], set[int]]:
+    """The items blocks point at, with what ``shown`` reads, and which of them the viewer may see (the spine's
+    rule, ``core.access.viewable_items``)."""
+    if not pks:
+        return {}, set()
+    from core.access import viewable_items
 
-    At most four queries for any number of blocks: the items the viewer may see, the claims (with their
-    endorsements) when a skills block is there, and the journal when a timeline is."""
+    rows = Item.objects.filter(pk__in=pks).select_related("owner", "file", "bookmark__link").only(*_shown_columns())
+    items = {item.pk: item for item in rows}
+    return items, viewable_items(viewer, items.values())
+
+
+def prepare_blocks(viewer, portfolio: Portfolio, blocks: list[Block]) -> None:
+    """Give each block what its rendering prints: ``html`` (its Markdown), ``shown`` (its item, when the viewer
+    may see it) or ``hidden`` (it points at something not shared with them), ``gallery`` (its images, each with
+    its item) of which ``images_shown`` the viewer may see and ``images_hidden`` they may not, ``course``,
+    ``claims``, ``timeline``, ``answered`` and ``empty``/``help`` (what to put here, for the owner). ``item``,
+    ``enrolment`` and each image's ``item`` are loaded too.
+
+    A fixed number of queries for any number of blocks: the gallery images, the course completions, the items
+    they all point at (and what the access rule needs to know of the viewer), the claims with their endorsements
+    when a skills block is there, and the journal when a timeline is."""
+    from catalog.models import Course, Enrolment
+
     viewer = _viewer(viewer)
     owner = is_owner(viewer, portfolio)
-    referenced: set[int] = set()
-    for block in blocks:
-        if block.item_id:
-            referenced.add(block.item_id)
-        if block.enrolment_id and block.enrolment is not None:
-            referenced.add(block.enrolment.course_id)
-        referenced.update(image.item_id for image in block.images.all())
-    visible = (
-        set(Item.objects.visible_to(viewer).filter(pk__in=referenced).values_list("pk", flat=True))
-        if referenced
-        else set()
-    )
     kinds = {block.kind for block in blocks}
+    gallery: dict[int, list[BlockImage]] = {}
+    if blocks:
+        for image in BlockImage.objects.filter(block_id__in=[block.pk for block in blocks]).order_by("position", "pk"):
+            gallery.setdefault(image.block_id, []).append(image)
+    enrolments = {}
+    if any(block.enrolment_id for block in blocks):
+        enrolments = (
+            Enrolment.objects.select_related("course")
+            .only(*ENROLMENT_COLUMNS, "course__item")
+            .in_bulk({block.enrolment_id for block in blocks if block.enrolment_id})
+        )
+    referenced = {block.item_id for block in blocks if block.item_id}
+    referenced.update(image.item_id for images in gallery.values() for image in images)
+    referenced.update(enrolment.course.item_id for enrolment in enrolments.values())
+    items, visible = _items_for(viewer, referenced)
     claims = list(portfolio_claims(portfolio, viewer)) if Block.Kind.SKILLS in kinds else []
     entries = []
     if Block.Kind.TIMELINE in kinds:
         entries = list(
-            portfolio.entries.order_by("-happened", "-pk").only("pk", "title", "happened", "portfolio_id")[
-                :TIMELINE_ENTRIES
-            ]
+            JournalEntry.objects.filter(portfolio_id=portfolio.pk)
+            .order_by("-happened", "-pk")
+            .only("pk", "title", "happened", "portfolio_id")[:TIMELINE_ENTRIES]
         )
-    html = render_markdown_many(block.body for block in blocks)
+    html = _body_html(blocks)
+    cards: dict[int, Shown] = {}  # an item shown by several blocks (or twice in a gallery) is worked out once
+
+    def card(item: Item) -> Shown:
+        if item.pk not in cards:
+            cards[item.pk] = shown(item)
+        return cards[item.pk]
+
+    cache_item, cache_enrolment = Block.item.field.set_cached_value, Block.enrolment.field.set_cached_value
+    cache_image_item, cache_course_item = BlockImage.item.field.set_cached_value, Course.item.field.set_cached_value
     for block in blocks:
-        block.html = html.get(block.body, "")
-        block.shown = block.hidden = None
+        block.html = html[block.pk]
+        block.shown = block.hidden = block.course = None
         if block.item_id:
-            if block.item_id in visible and block.item is not None and block.item.deleted_at is None:
-                block.shown = shown(block.item)
+            item = items.get(block.item_id)
+            cache_item(block, item)
+            if block.item_id in visible:
+                block.shown = card(item)
             else:
                 block.hidden = True
-        block.course = None
-        if block.enrolment_id and block.enrolment is not None:
-            course_item = block.enrolment.course.item
-            if course_item.pk in visible:
-                block.course = course_item
-            else:
-                block.hidden = True
+        if block.enrolment_id:
+            enrolment = enrolments.get(block.enrolment_id)
+            cache_enrolment(block, enrolment)
+            if enrolment is not None:
+                course_item = items.get(enrolment.course.item_id)
+                cache_course_item(enrolment.course, course_item)
+                if course_item is not None and course_item.pk in visible:
+                    block.course = course_item
+                else:
+                    block.hidden = True
+        block.gallery = gallery.get(block.pk, [])
         block.images_shown = []
         block.images_hidden = 0
-        for image in block.images.all():
-            if image.item_id in visible and image.item.deleted_at is None:
-                image.shown = shown(image.item)
+        for image in block.gallery:
+            cache_image_item(image, items.get(image.item_id))
+            if image.item_id in visible:
+                image.shown = card(image.item)
                 block.images_shown.append(image)
             else:
+                image.shown = None
                 block.images_hidden += 1
         block.claims = claims if block.kind == Block.Kind.SKILLS else []
         block.timeline = _timeline(block, entries) if block.kind == Block.Kind.TIMELINE else []
@@ -420,7 +476,7 @@ def _narrower(viewer, portfolio: Portfolio, block: Block) -> str:
 
     target = portfolio.item
     items = [block.item] if block.item_id and block.item is not None else []
-    items += [image.item for image in block.images.all()]
+    items += [image.item for image in block.gallery if image.item is not None]
     for item in items:
         if item.owner_id != viewer.pk:
             continue

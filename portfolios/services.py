@@ -21,6 +21,7 @@ from core.access import can_create_in, can_edit, can_view
 from core.models import Activity, Item, ItemKind, Visibility
 from core.services import check_visibility, create_item, record_activity, update_item, watch
 from lib.pagecache import content_changed
+from portfolios import queries
 from portfolios.models import (
     COLUMNS,
     WHAT_SO_WHAT_NOW_WHAT,
@@ -500,6 +501,7 @@ def add_block(
     _check_block_item(actor, item, kind, portfolio=portfolio)
     _check_enrolment(actor, enrolment)
     images = _clean_images(actor, images)
+    body = _clean_body(body)
     siblings = page.blocks.filter(column=column)
     if position is None:
         last = siblings.aggregate(m=Max("position"))["m"]
@@ -513,7 +515,8 @@ def add_block(
         column=column,
         position=position,
         title=(title or "").strip()[:TITLE_MAX],
-        body=_clean_body(body),
+        body=body,
+        **queries.block_body_html(body),
         answers=_clean_answers(answers, portfolio.prompts()) if kind == Block.Kind.REFLECTION else [],
         events=_clean_events(events) if kind == Block.Kind.TIMELINE else [],
         item=item,
@@ -551,6 +554,8 @@ def update_block(
         block.title = (title or "").strip()[:TITLE_MAX]
     if body is not _UNCHANGED:
         block.body = _clean_body(body)
+        for name, value in queries.block_body_html(block.body).items():
+            setattr(block, name, value)
     if answers is not _UNCHANGED:
         block.answers = _clean_answers(answers, portfolio.prompts())
     if events is not _UNCHANGED:

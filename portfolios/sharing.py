@@ -294,8 +294,8 @@ def reveal_own_evidence(portfolio: Portfolio, token: str, blocks: Iterable[Block
     for block in blocks:
         if block.hidden and block.shown is None and _own_evidence(portfolio, block.item):
             block.shown, block.hidden = secret_card(block.item, token), None
-        for image in block.images.all():
-            if getattr(image, "shown", None) is None and _own_evidence(portfolio, image.item):
+        for image in block.gallery:
+            if image.shown is None and _own_evidence(portfolio, image.item):
                 image.shown = secret_card(image.item, token)
                 block.images_shown.append(image)
                 block.images_hidden -= 1

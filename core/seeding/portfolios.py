@@ -291,7 +291,7 @@ PORTFOLIOS: list[Spec] = [
         "Research that changed what we built: methods, findings and the decisions they led to.",
         "UX Researcher in New York. I make sure we hear from the people who struggle most.",
         tags=("research", "accessibility"),
-        work=(("Accessibility test plan", "The research protocol behind our accessibility testing."),
+        work=(("Customer journey map", "Where people get stuck between trial and renewal, from my interviews."),
               ("Survey results: skills we want to learn", "Questions I reworded so people answer honestly.")),
         looking_back=("I ran twelve sessions with screen-reader users.",
                       "The team changed its mind after watching one recording, not after reading my report.",

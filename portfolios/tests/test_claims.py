@@ -265,6 +265,42 @@ def test_declining_leaves_the_claim_as_it_was_with_a_note_for_the_claimant(perso
     assert claim.state == SkillClaim.State.CLAIMED
 
 
+def test_declining_tells_the_claimant_alone_with_the_note(personas, django_capture_on_commit_callbacks, mailoutbox):
+    claim = a_claim(personas.alice, level=3)
+    (request,) = ask(claim, personas.mo)
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.decline(actor=personas.mo, request=request, note="Show me the pipeline first.")
+    activity = Activity.objects.get(verb=Activity.Verb.ENDORSE_DECLINED)
+    assert (activity.actor, activity.target, activity.item) == (personas.mo, personas.alice, None)
+    note = Notification.objects.get(activity=activity)
+    assert (note.recipient, note.kind) == (personas.alice, "endorsement")
+    assert describe(note) == "Mo Mentor declined to endorse Python at Advanced: “Show me the pipeline first.”"
+    assert link(note) == f"/portfolios/claims/{claim.pk}/#asked"
+    (mail,) = [m for m in mailoutbox if "declined" in m.subject]
+    assert mail.to == [personas.alice.email] and "Show me the pipeline first." in mail.body
+    assert not Notification.objects.filter(activity=activity).exclude(recipient=personas.alice).exists()
+
+
+def test_declining_without_a_note_says_only_that(personas, django_capture_on_commit_callbacks):
+    claim = a_claim(personas.alice, level=3)
+    (request,) = ask(claim, personas.mo)
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.decline(actor=personas.mo, request=request)
+    note = Notification.objects.get(activity__verb=Activity.Verb.ENDORSE_DECLINED)
+    assert describe(note) == "Mo Mentor declined to endorse Python at Advanced"
+
+
+def test_a_declined_request_cannot_be_declined_or_endorsed_again(personas):
+    claim = a_claim(personas.alice)
+    (request,) = ask(claim, personas.mo)
+    claims.decline(actor=personas.mo, request=request, note="Not yet.")
+    with pytest.raises(ValidationError, match="You answered"):
+        claims.decline(actor=personas.mo, request=request, note="Still no.")
+    with pytest.raises(ValidationError, match="You answered"):
+        claims.endorse(actor=personas.mo, request=request, level=2)
+    assert Activity.objects.filter(verb=Activity.Verb.ENDORSE_DECLINED).count() == 1
+
+
 def test_an_endorsement_raises_the_profile_skill_but_never_lowers_it(personas):
     skill = python()
     claim = a_claim(personas.alice, skill, level=2)

@@ -237,6 +237,24 @@ def test_declining_on_the_page_keeps_the_note_for_the_claimant(personas, client_
     assert "Ask Lee." in client_for(personas.alice).get(f"/portfolios/claims/{claim.pk}/").content.decode()
 
 
+def test_the_claimant_reads_a_declined_requests_note_in_notifications_and_on_the_claim(
+    personas, client_for, django_capture_on_commit_callbacks
+):
+    claim = a_claim(personas.alice)
+    (request,) = ask(claim, personas.mo)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.mo).post(f"/portfolios/endorsements/{request.pk}/decline", {"note": "Ask Lee first."})
+    alice = client_for(personas.alice)
+    listed = alice.get("/notifications/").content.decode()
+    assert "Mo Mentor declined to endorse" in listed and "Ask Lee first." in listed
+    note = Notification.objects.get(recipient=personas.alice, activity__verb="endorse_declined")
+    opened = alice.get(f"/notifications/{note.pk}/open")
+    assert opened["Location"] == f"/portfolios/claims/{claim.pk}/#asked"
+    assert 'id="asked"' in alice.get(f"/portfolios/claims/{claim.pk}/").content.decode()
+    for other in (personas.lee, personas.gus):
+        assert "Ask Lee first." not in client_for(other).get("/notifications/").content.decode()
+
+
 def test_the_claimant_is_sent_to_the_claim_and_cannot_endorse_it(personas, client_for):
     claim = a_claim(personas.alice)
     (request,) = ask(claim, personas.mo)

@@ -135,6 +135,21 @@ def test_an_item_the_reader_may_not_see_is_not_shared_with_them(personas, client
     assert b"Private notes" not in content
 
 
+def test_a_course_completion_shows_to_those_who_may_see_the_course(personas, client_for, team_portfolio, no_page_cache):
+    from catalog.services import create_course, self_report_completion
+
+    course = create_course(actor=personas.lee, title="Statistics", format="book", visibility=Visibility.ORGANISATION)
+    completion = self_report_completion(person=personas.alice, course=course, evidence="Read it.")
+    block = block_titled(team_portfolio, "A piece of work")
+    services.update_block(actor=personas.alice, block=block, enrolment=completion)
+    page = f"/portfolios/{team_portfolio.pk}/my-best-work/"
+    content = client_for(personas.mo).get(page).content.decode()
+    assert "Course completed" in content and "Statistics" in content and "Self-reported" in content
+    Item.objects.filter(pk=course.pk).update(visibility=Visibility.PRIVATE)
+    content = client_for(personas.mo).get(page).content.decode()
+    assert "This piece of work is not shared with you." in content and "Statistics" not in content
+
+
 def test_a_page_prints_cleanly(personas, client_for, team_portfolio, settings):
     from pathlib import Path
 

@@ -57,6 +57,36 @@ def test_an_item_the_viewer_may_not_see_is_hidden_not_shown(personas, shared):
     assert (for_member.shown, for_member.hidden) == (None, True)
 
 
+def test_items_shared_by_name_show_to_those_named_and_deleted_ones_to_nobody(
+    personas, shared, django_assert_max_num_queries
+):
+    page = first_page(shared)
+    named = {}
+    for n, person in enumerate((personas.mo, personas.gus, personas.mo)):
+        item = Item.objects.create(owner=personas.alice, kind="page", title=f"For {n}", visibility=Visibility.PEOPLE)
+        item.shared_with.add(person)
+        named[services.add_block(actor=personas.alice, page=page, kind="embed", item=item).pk] = person
+    gone = Item.objects.create(owner=personas.alice, kind="page", title="Gone", visibility=Visibility.ORGANISATION)
+    deleted = services.add_block(actor=personas.alice, page=page, kind="embed", item=gone).pk
+    Item.objects.filter(pk=gone.pk).update(deleted_at=gone.created)
+    for viewer in (personas.mo, personas.gus, personas.lee):
+        with django_assert_max_num_queries(8):
+            blocks = {b.pk: b for c in queries.page_blocks(viewer, page) for b in c}
+        for pk, person in named.items():
+            expected = (True, None) if viewer == person else (False, True)
+            assert (blocks[pk].shown is not None, blocks[pk].hidden) == expected
+        assert (blocks[deleted].shown, blocks[deleted].hidden) == (None, True)
+
+
+def test_text_is_kept_rendered_and_rendered_again_when_written_by_another_renderer(personas, shared):
+    block = block_titled(shared, "Who I am")
+    block.refresh_from_db()
+    assert "<em>Alice</em>" in block.body_html
+    Block.objects.filter(pk=block.pk).update(body="Now **bold**", body_html="stale", body_html_version=0)
+    prepared = next(b for c in queries.page_blocks(personas.mo, first_page(shared)) for b in c if b.pk == block.pk)
+    assert "<strong>bold</strong>" in prepared.html and "stale" not in prepared.html
+
+
 def test_the_editor_warns_when_evidence_is_seen_by_fewer_people_than_the_portfolio(personas, shared):
     mine = Item.objects.create(owner=personas.alice, kind="page", title="Only mine", visibility=Visibility.PRIVATE)
     block = block_titled(shared, "A piece of work")

@@ -8,11 +8,14 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from core.access import can_view
 from core.models import Activity
+from core.seeding.portfolios import PORTFOLIOS
 from people.models import User
 from portfolios import claims, queries, sharing
 from portfolios.models import (
     Block,
+    BlockImage,
     EndorsementRequest,
     Feedback,
     FeedbackRequest,
@@ -68,6 +71,27 @@ def test_they_show_real_work_and_are_dated_in_the_past(seeded):
     assert not Feedback.objects.filter(created__gte=now).exists()
     replies = Feedback.objects.filter(parent__isnull=False).select_related("parent")
     assert replies and all(reply.created > reply.parent.created for reply in replies)
+
+
+def test_no_demo_portfolio_shows_an_item_its_owner_may_not_view(seeded):
+    blocks = Block.objects.filter(item__isnull=False).select_related("item", "page__portfolio__item__owner")
+    shown = [(b.page.portfolio.item, b.item) for b in blocks]
+    images = BlockImage.objects.select_related("item", "block__page__portfolio__item__owner")
+    shown += [(i.block.page.portfolio.item, i.item) for i in images]
+    entries = JournalEntry.objects.filter(item__isnull=False).select_related("item", "portfolio__item__owner")
+    shown += [(e.portfolio.item, e.item) for e in entries]
+    assert len(shown) >= 20
+    hidden = [(p.title, item.title) for p, item in shown if not can_view(p.owner, item)]
+    assert hidden == []
+
+
+def test_every_piece_of_work_the_demo_names_is_in_its_portfolio(seeded):
+    for spec in PORTFOLIOS:
+        portfolio = Portfolio.objects.get(item__owner__username=spec.owner, item__title=spec.title)
+        named = {title for title, _ in spec.work} | {e.evidence for e in spec.entries if e.evidence}
+        shown = set(Block.objects.filter(page__portfolio=portfolio).values_list("item__title", flat=True))
+        shown |= set(portfolio.entries.values_list("item__title", flat=True))
+        assert named - shown == set(), spec.title
 
 
 def test_alice_keeps_a_journal_with_reflections_one_of_them_private(seeded):
