@@ -3,8 +3,14 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_personas
+
+# Property tests check behaviour, not speed: a busy CI machine must not fail them for drawing inputs slowly.
+hypothesis_settings.register_profile("watercooler", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("watercooler")
 
 
 @pytest.fixture(autouse=True)

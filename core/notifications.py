@@ -31,7 +31,7 @@ KINDS = {
     "mentioned": ("Someone mentions me", Channel.EMAIL),
     "feedback": ("Someone asks for my feedback, or gives me theirs", Channel.EMAIL),
     "assessment": ("Someone submits work for me to assess, or assesses mine", Channel.EMAIL),
-    "endorsement": ("Someone asks me to endorse a skill, or endorses mine", Channel.EMAIL),
+    "endorsement": ("Someone asks me to endorse a skill, or endorses mine or declines to", Channel.EMAIL),
     "mentoring": ("Mentoring: requests, matches, agreements, meetings and check-ins", Channel.EMAIL),
     "message": ("Someone sends me a message", Channel.EMAIL),
 }
@@ -59,6 +59,7 @@ ADDRESSED = {
 }
 
 DIGEST_LIMIT = 200
+NOTE_SHOWN = 200  # of a note written for the one person told (a declined endorsement's); the rest is on its page
 
 
 def recipients(activity: Activity) -> list[tuple[object, str]]:
@@ -105,7 +106,8 @@ def recipients(activity: Activity) -> list[tuple[object, str]]:
     seen = set()
     unique = []
     for user, kind in out:
-        if user.pk != activity.actor_id and user.pk not in seen and user.is_active:
+        # A nudge is sent on the site's behalf with a curator standing in as actor, who may be among its readers.
+        if (user.pk != activity.actor_id or activity.extra.get("nudge")) and user.pk not in seen and user.is_active:
             seen.add(user.pk)
             unique.append((user, kind))
     return unique
@@ -176,6 +178,8 @@ def visible_notifications(user):
 
 def describe(note: Notification) -> str:
     a = note.activity
+    if a.extra.get("says"):  # a sentence written for its one reader, e.g. a mentoring nudge or a moved meeting
+        return str(a.extra["says"])
     what = a.item or a.space or a.extra.get("about", "")
     if a.verb == Activity.Verb.INVITED:
         return f"{a.actor.name} invited you to {a.space}"
@@ -189,6 +193,10 @@ def describe(note: Notification) -> str:
         return f"{a.actor.name} joined {a.space}"
     if a.extra.get("wiki_import"):
         return f"{a.actor.name} imported {imported_pages(a.extra)} into the wiki of {a.space}"
+    if a.verb == Activity.Verb.ENDORSE_DECLINED and a.extra.get("note"):  # the note is for the claimant it tells
+        note = str(a.extra["note"])
+        note = note if len(note) <= NOTE_SHOWN else note[: NOTE_SHOWN - 1] + "…"
+        return f"{a.actor.name} declined to endorse {what}: “{note}”"
     where = f" in {a.space}" if a.space_id and a.item_id else ""
     return f"{a.actor.name} {a.get_verb_display()} {what}{where}"
 

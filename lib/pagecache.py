@@ -10,7 +10,7 @@ of such a page and serves it again until anything changes:
   many-to-many relations) bumps one content generation that is part of every key, so the next view
   is built afresh. Writes that bypass signals (``QuerySet.update``, ``bulk_create``) call
   ``content_changed()`` themselves. Models whose changes no cached page shows are listed in
-  ``IGNORED_MODELS``; the top bar's unread count is part of the key instead.
+  ``IGNORED_MODELS``; the top bar's unread counts (notifications, messages) are part of the key instead.
 - **Only plain views**: GET and HEAD, a 200 answer, no pending flash messages, and the CSRF cookie in
   the key so the tokens in cached forms stay valid. A short timeout bounds anything missed.
 """
@@ -112,9 +112,13 @@ def _bump() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
-def _on_save(sender, update_fields=None, **kwargs):
-    if not (sender._meta.label_lower == "people.user" and update_fields == {"last_login"}):
-        content_changed()
+def _on_save(sender, instance=None, update_fields=None, **kwargs):
+    label = sender._meta.label_lower
+    if label == "people.user" and update_fields == {"last_login"}:
+        return
+    if label == "core.activity" and instance.verb == "messaged":
+        return  # a message notifies one person and shows on no cached page (messaging/services.py)
+    content_changed()
 
 
 def _on_change(sender, **kwargs):
@@ -144,6 +148,7 @@ def _key(request) -> str | None:
     if "messages" in request.COOKIES or "_messages" in request.session:
         return None  # a flash message shows once; the page under it must not be kept
     from home.queries import unread_count
+    from messaging.queries import unread_count as unread_messages
 
     parts = [
         request.get_full_path(),
@@ -151,6 +156,7 @@ def _key(request) -> str | None:
         str(generation()),
         release(),
         str(unread_count(user)),
+        str(unread_messages(user)),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),

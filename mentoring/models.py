@@ -115,6 +115,10 @@ class Programme(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(max_capacity__gte=1, max_capacity__lte=20), name="programme_capacity"),
+            # services.get_or_create_open_programme makes it on first use: two at once must not make two.
+            models.UniqueConstraint(
+                fields=["always_open"], condition=Q(always_open=True), name="mentoring_one_open_programme"
+            ),
         ]
 
     def __str__(self):

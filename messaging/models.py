@@ -14,6 +14,8 @@ from django.utils import timezone
 
 
 class Conversation(models.Model):
+    """A one-to-one conversation, stored once per pair of people with the lower user id first."""
+
     low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created = models.DateTimeField(default=timezone.now)
@@ -33,6 +35,8 @@ class Conversation(models.Model):
 
 
 class Participant(models.Model):
+    """One of a conversation's two people, with how far they have read."""
+
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations")
     last_read_at = models.DateTimeField(null=True, blank=True)
@@ -49,6 +53,8 @@ class Participant(models.Model):
 
 
 class Message(models.Model):
+    """One message in a conversation."""
+
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=5000)
@@ -56,7 +62,10 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created", "pk"]
-        indexes = [models.Index(fields=["conversation", "created"])]
+        indexes = [
+            models.Index(fields=["conversation", "created"]),  # unread: messages after a read marker
+            models.Index(fields=["conversation", "id"]),  # a thread's pages: the latest 50, older, newer
+        ]
 
     def __str__(self):
         return f"Message {self.pk} from {self.sender_id}"

@@ -26,6 +26,11 @@ from files.models import File
 from links.discussion import add_comment
 from links.models import ImportJob
 from links.services import add_entry, add_section, create_board, save_link
+from mentoring.tests.pair_world import PRIVATE_NOTE
+from mentoring.tests.pair_world import matrix_values as mentoring_pair_values
+from mentoring.tests.programme_world import APPLICATION_FORM, PROGRAMME_FORM
+from mentoring.tests.programme_world import matrix_values as mentoring_programme_values
+from messaging.services import send_message
 from people.models import PersonSkill
 from portfolios import claims as portfolio_claims
 from portfolios import sharing as portfolio_sharing
@@ -124,6 +129,30 @@ FRAMEWORK_FORM = {
 FRAMEWORK_API = {"title": "F", "levels": [{"name": "A", "descriptor": "a"}, {"name": "B", "descriptor": "b"}]}
 CURATORS_API = by_persona(UNAUTH, FORBID, OK, FORBID, FORBID, FORBID, OK)
 SESSION_FORM = {"starts": "2031-06-02T09:00", "ends": "2031-06-02T11:00", "time_zone": "Europe/Berlin"}
+
+# A mentoring pair (mentoring/views/pairs.py, api/pairs.py): mo (the space admin persona) mentors alice (the owner
+# persona). Only the two of them find anything of it — not the programme's curator lee, not the site admin.
+PAIR_GET = only({"owner": OK, "space_admin": OK})
+PAIR_POST = only({"owner": FOUND, "space_admin": FOUND})
+PAIR_API = only({"owner": OK, "space_admin": OK}, anonymous=UNAUTH)
+PAIR_API_201 = only({"owner": 201, "space_admin": 201}, anonymous=UNAUTH)
+PAIR_API_NONE = only({"owner": NONE, "space_admin": NONE}, anonymous=UNAUTH)
+PAIR_MEETING_FORM = {"starts": "2031-06-02T09:00", "minutes": "60", "format": "video"}
+
+# A conversation between alice (the owner) and mo (the space admin): theirs alone, the site admin included.
+THE_TWO_API = only({"owner": OK, "space_admin": OK}, anonymous=UNAUTH)
+SEND_TO_OLLY_API = everyone(201, anonymous=UNAUTH, guest=MISSING, non_member=BAD)
+
+# Mentoring programmes (mentoring/views/programmes.py, curate.py and their API): lee (the member persona, a curator)
+# runs "Team mentoring", limited to the team space; its space admin mo and the site admin ada run it too. Nobody
+# else finds its curators' pages. alice and gus applied as mentees, mo and bea as mentors; alice asked mo.
+RUNS_IT = by_persona(LOGIN, MISSING, OK, MISSING, MISSING, OK, OK)
+RUNS_IT_POST = by_persona(LOGIN, MISSING, FOUND, MISSING, MISSING, FOUND, FOUND)
+RUNS_IT_API = by_persona(UNAUTH, MISSING, OK, MISSING, MISSING, OK, OK)
+# alice's application: hers to change; the programme's curators read it; everyone else finds nothing.
+ALICES_APPLICATION_API = by_persona(UNAUTH, MISSING, FORBID, MISSING, OK, FORBID, FORBID)
+# "Invited mentoring" is for named people: alice (invited) and lee (its curator) see it, as does the site admin.
+INVITED_SEE = only({"owner": OK, "member": OK, "site_admin": OK}, anonymous=MISSING)
 
 # (method, path, expected, body)
 PAGES = [
@@ -574,6 +603,87 @@ PAGES = [
     ("post", "/portfolios/import/", everyone(FOUND), lambda: {"file": leap2a_upload()}),
     ("get", "/portfolios/import/{import_job}/", only({"owner": OK}), None),
     ("post", "/portfolios/import/{import_job}/", only({"owner": FOUND}), None),
+    ("get", "/mentoring/pairs/", everyone(OK), None),
+    ("get", "/mentoring/pairs/{pair}/", PAIR_GET, None),
+    ("get", "/mentoring/pairs/{pair}/agreement/", PAIR_GET, None),
+    ("post", "/mentoring/pairs/{pair}/agreement/", PAIR_POST, {"text_rhythm": "Fortnightly.", "base_rhythm": ""}),
+    ("post", "/mentoring/pairs/{pair}/agreement/sign", PAIR_POST, None),
+    ("post", "/mentoring/pairs/{pair}/goals/", PAIR_POST, {"title": "Give a talk"}),
+    ("post", "/mentoring/pairs/{pair}/goals/{pair_goal}/", PAIR_POST, {"progress": "50"}),
+    ("post", "/mentoring/pairs/{pair}/goals/{pair_goal}/delete", PAIR_POST, None),
+    ("get", "/mentoring/pairs/{pair}/meetings/new/", PAIR_GET, None),
+    ("post", "/mentoring/pairs/{pair}/meetings/new/", PAIR_POST, PAIR_MEETING_FORM),
+    ("get", "/mentoring/pairs/{pair}/meetings/log/", PAIR_GET, None),
+    ("post", "/mentoring/pairs/{pair}/meetings/log/", PAIR_POST, PAIR_MEETING_FORM | {"starts": "{pair_past}"}),
+    ("get", "/mentoring/pairs/{pair}/meetings/{pair_meeting}/", PAIR_GET, None),
+    ("get", "/mentoring/pairs/{pair}/meetings/{pair_meeting}/edit/", PAIR_GET, None),
+    ("post", "/mentoring/pairs/{pair}/meetings/{pair_meeting}/edit/", PAIR_POST, PAIR_MEETING_FORM),
+    ("post", "/mentoring/pairs/{pair}/meetings/{pair_meeting}/cancel", PAIR_POST, None),
+    ("get", "/mentoring/pairs/{pair}/meetings/{pair_meeting}/invite.ics", PAIR_GET, None),
+    ("post", "/mentoring/pairs/{pair}/meetings/{pair_met}/held", PAIR_POST, {"shared_notes": "We met.", "base": ""}),
+    ("post", "/mentoring/pairs/{pair}/meetings/{pair_met}/notes", PAIR_POST, {"shared_notes": "Notes.", "base": ""}),
+    ("post", "/mentoring/pairs/{pair}/meetings/{pair_met}/my-note", PAIR_POST, {"text": "Mine."}),
+    # A check-in is its person's alone: alice's is not found by mo.
+    ("get", "/mentoring/pairs/{pair}/checkins/{pair_checkin}/", only({"owner": OK}), None),
+    ("post", "/mentoring/pairs/{pair}/checkins/{pair_checkin}/", only({"owner": FOUND}), {"score": "4"}),
+    ("get", "/mentoring/pairs/{pair}/close/", PAIR_GET, None),
+    ("post", "/mentoring/pairs/{pair}/close/", PAIR_POST, {"reflection": "Learned a lot.", "rating": "5"}),
+    ("post", "/mentoring/pairs/{pair_closed}/close/portfolio", PAIR_POST, {"portfolio": ""}),
+    ("post", "/mentoring/pairs/{pair_closed}/continue", PAIR_POST, None),
+    # Messages: a thread is addressed by the other person's username, so each persona opens their own
+    # conversation with mo (none for mo himself) or olly (whom gus, a guest, cannot see).
+    ("get", "/messages/", everyone(OK), None),
+    ("get", "/messages/mo/", everyone(OK, space_admin=MISSING), None),
+    ("get", "/messages/olly/", everyone(OK, guest=MISSING, non_member=MISSING), None),
+    ("post", "/messages/olly/", everyone(FOUND, guest=MISSING, non_member=MISSING), {"body": "Hello"}),
+    # Only alice has messages from mo to poll for; the others' threads with him are empty (204, nothing new).
+    ("get", "/messages/mo/new?after=0", by_persona(LOGIN, NONE, NONE, NONE, OK, MISSING, NONE), None),
+    ("get", "/mentoring/", everyone(OK), None),
+    ("get", "/i/{mt_programme}/", team_item(), None),
+    ("get", "/i/{mt_invited}/", INVITED_SEE, None),
+    (
+        "get",
+        "/mentoring/programmes/{mt_programme}/apply/mentee/",
+        by_persona(LOGIN, FOUND, OK, MISSING, FOUND, OK, OK),
+        None,
+    ),
+    (
+        "get",
+        "/mentoring/programmes/{mt_invited}/apply/mentee/",
+        by_persona(LOGIN, MISSING, FORBID, MISSING, OK, MISSING, FORBID),
+        None,
+    ),
+    (
+        "post",
+        "/mentoring/programmes/{mt_invited}/apply/mentee/",
+        by_persona(LOGIN, MISSING, FORBID, MISSING, FOUND, MISSING, FORBID),
+        APPLICATION_FORM,
+    ),
+    ("get", "/mentoring/applications/{mt_mentee_app}/", only({"owner": OK}), None),
+    ("post", "/mentoring/applications/{mt_mentee_app}/", only({"owner": FOUND}), APPLICATION_FORM),
+    ("post", "/mentoring/applications/{mt_mentee_app}/withdraw/", only({"owner": FOUND}), None),
+    ("get", "/mentoring/applications/{mt_mentee_app}/suggestions/", only({"owner": OK}), None),
+    ("post", "/mentoring/applications/{mt_mentee_app}/request/{mt_bea_app}/", only({"owner": FOUND}), {"note": "Hi"}),
+    ("get", "/mentoring/requests/", everyone(OK), None),
+    ("post", "/mentoring/requests/{mt_request}/respond/", only({"space_admin": FOUND}), {"decision": "decline"}),
+    ("post", "/mentoring/matches/{mt_request}/decline/", only({"owner": FOUND, "space_admin": FOUND}), None),
+    ("get", "/mentoring/curate/", only({"member": OK, "site_admin": OK}), None),
+    ("get", "/mentoring/curate/new/", only({"member": OK, "site_admin": OK}), None),
+    (
+        "post",
+        "/mentoring/curate/new/",
+        only({"member": FOUND, "site_admin": FOUND}),
+        PROGRAMME_FORM | {"visibility": "organisation"},
+    ),
+    ("get", "/mentoring/curate/{mt_programme}/", RUNS_IT, None),
+    ("get", "/mentoring/curate/{mt_programme}/edit/", RUNS_IT, None),
+    ("post", "/mentoring/curate/{mt_programme}/edit/", RUNS_IT_POST, PROGRAMME_FORM),
+    ("get", "/mentoring/curate/{mt_programme}/applications/", RUNS_IT, None),
+    ("post", "/mentoring/curate/{mt_programme}/runs/", RUNS_IT_POST, None),
+    ("get", "/mentoring/curate/{mt_programme}/runs/{mt_run}/", RUNS_IT, None),
+    ("post", "/mentoring/curate/{mt_programme}/runs/{mt_run}/pair/", RUNS_IT_POST, {"mentee": "{mt_gus_app}"}),
+    ("post", "/mentoring/curate/{mt_programme}/runs/{mt_run}/publish/", RUNS_IT_POST, None),
+    ("post", "/mentoring/curate/{mt_programme}/runs/{mt_run}/discard/", RUNS_IT_POST, None),
 ]
 
 API = [
@@ -1020,6 +1130,109 @@ API = [
     ("get", "/api/portfolios/{portfolio}/entries/{pf_entry}", team_item(), None),
     ("patch", "/api/portfolios/{portfolio}/entries/{pf_entry}", PORTFOLIO_OWNER_API, {"title": "W1"}),
     ("delete", "/api/portfolios/{portfolio}/entries/{pf_entry}", PORTFOLIO_OWNER_API | {"owner": NONE}, None),
+    ("get", "/api/mentoring/matches", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/mentoring/matches/{pair}", PAIR_API, None),
+    ("get", "/api/mentoring/matches/{pair}/agreement", PAIR_API, None),
+    ("patch", "/api/mentoring/matches/{pair}/agreement", PAIR_API, {"texts": {"rhythm": "Fortnightly."}}),
+    ("post", "/api/mentoring/matches/{pair}/agreement/sign", PAIR_API, {}),
+    ("get", "/api/mentoring/matches/{pair}/goals", PAIR_API, None),
+    ("post", "/api/mentoring/matches/{pair}/goals", PAIR_API_201, {"title": "Give a talk"}),
+    ("patch", "/api/mentoring/matches/{pair}/goals/{pair_goal}", PAIR_API, {"progress": 50}),
+    ("delete", "/api/mentoring/matches/{pair}/goals/{pair_goal}", PAIR_API_NONE, None),
+    ("get", "/api/mentoring/matches/{pair}/meetings", PAIR_API, None),
+    ("post", "/api/mentoring/matches/{pair}/meetings", PAIR_API_201, {"starts": "2031-06-02T09:00:00+00:00"}),
+    ("get", "/api/mentoring/matches/{pair}/meetings/{pair_meeting}", PAIR_API, None),
+    ("patch", "/api/mentoring/matches/{pair}/meetings/{pair_meeting}", PAIR_API, {"place": "Room 9"}),
+    ("post", "/api/mentoring/matches/{pair}/meetings/{pair_meeting}/cancel", PAIR_API, None),
+    ("post", "/api/mentoring/matches/{pair}/meetings/{pair_met}/held", PAIR_API, {"shared_notes": "We met."}),
+    ("get", "/api/mentoring/matches/{pair}/meetings/{pair_met}/note", PAIR_API, None),
+    ("put", "/api/mentoring/matches/{pair}/meetings/{pair_met}/note", PAIR_API, {"text": "Mine."}),
+    ("get", "/api/mentoring/matches/{pair}/checkins", PAIR_API, None),
+    (
+        "post",
+        "/api/mentoring/matches/{pair}/checkins/{pair_checkin}",
+        PAIR_API | {"space_admin": MISSING},
+        {"score": 4},
+    ),
+    ("post", "/api/mentoring/matches/{pair}/close", PAIR_API_201, {"reflection": "Learned a lot."}),
+    ("post", "/api/mentoring/matches/{pair_closed}/continue", PAIR_API_201, None),
+    # alice and mo's conversation is theirs alone: everyone else, the site admin included, finds nothing.
+    ("get", "/api/messages/conversations", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/messages/conversations/{conversation}", THE_TWO_API, None),
+    ("post", "/api/messages/conversations/{conversation}/read", THE_TWO_API, None),
+    # gus (a guest) cannot see olly; olly cannot write to himself.
+    ("post", "/api/messages/", SEND_TO_OLLY_API, {"to": "olly", "body": "Hi"}),
+    ("get", "/api/messages/unread-count", everyone(OK, anonymous=UNAUTH), None),
+    ("get", "/api/mentoring/programmes", everyone(OK, anonymous=UNAUTH), None),
+    ("post", "/api/mentoring/programmes", by_persona(UNAUTH, FORBID, 201, FORBID, FORBID, FORBID, 201), {"title": "T"}),
+    ("get", "/api/mentoring/programmes/open", everyone(OK, anonymous=UNAUTH, guest=MISSING), None),
+    ("get", "/api/mentoring/programmes/{mt_programme}", team_item(anonymous=UNAUTH), None),
+    (
+        "patch",
+        "/api/mentoring/programmes/{mt_programme}",
+        by_persona(UNAUTH, FORBID, OK, MISSING, FORBID, OK, OK),
+        {"length_weeks": 10},
+    ),
+    ("get", "/api/mentoring/programmes/{mt_invited}", INVITED_SEE | {"anonymous": UNAUTH}, None),
+    (
+        "get",
+        "/api/mentoring/programmes/{mt_programme}/application-defaults?side=mentee",
+        team_item(anonymous=UNAUTH),
+        None,
+    ),
+    ("get", "/api/mentoring/applications", everyone(OK, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/mentoring/applications",
+        by_persona(UNAUTH, MISSING, FORBID, MISSING, 201, MISSING, FORBID),
+        {"programme": "{mt_invited}", "side": "mentee", "languages": ["en"]},
+    ),
+    (
+        "get",
+        "/api/mentoring/applications/{mt_mentee_app}",
+        by_persona(UNAUTH, MISSING, OK, MISSING, OK, OK, OK),
+        None,
+    ),
+    ("patch", "/api/mentoring/applications/{mt_mentee_app}", ALICES_APPLICATION_API, {"goals": "SQL"}),
+    ("post", "/api/mentoring/applications/{mt_mentee_app}/withdraw", ALICES_APPLICATION_API, None),
+    ("get", "/api/mentoring/applications/{mt_mentee_app}/suggestions", ALICES_APPLICATION_API, None),
+    ("get", "/api/mentoring/requests", everyone(OK, anonymous=UNAUTH), None),
+    (
+        "post",
+        "/api/mentoring/requests",
+        ALICES_APPLICATION_API | {"owner": 201},
+        {"mentee_application": "{mt_mentee_app}", "mentor_application": "{mt_bea_app}", "note": "Hi"},
+    ),
+    (
+        "post",
+        "/api/mentoring/requests/{mt_request}/respond",
+        by_persona(UNAUTH, MISSING, MISSING, MISSING, FORBID, OK, MISSING),
+        {"accept": False},
+    ),
+    (
+        "post",
+        "/api/mentoring/matches/{mt_request}/decline",
+        only({"owner": OK, "space_admin": OK}, anonymous=UNAUTH),
+        {},
+    ),
+    ("get", "/api/mentoring/programmes/{mt_programme}/applications", RUNS_IT_API, None),
+    ("get", "/api/mentoring/programmes/{mt_programme}/dashboard", RUNS_IT_API, None),
+    ("get", "/api/mentoring/programmes/{mt_programme}/runs", RUNS_IT_API, None),
+    (
+        "post",
+        "/api/mentoring/programmes/{mt_programme}/runs",
+        by_persona(UNAUTH, MISSING, 201, MISSING, MISSING, 201, 201),
+        None,
+    ),
+    ("get", "/api/mentoring/runs/{mt_run}", RUNS_IT_API, None),
+    (
+        "put",
+        "/api/mentoring/runs/{mt_run}/pairs",
+        RUNS_IT_API,
+        {"mentee_application": "{mt_gus_app}", "mentor_application": None},
+    ),
+    ("post", "/api/mentoring/runs/{mt_run}/publish", RUNS_IT_API, None),
+    ("post", "/api/mentoring/runs/{mt_run}/discard", RUNS_IT_API, None),
 ]
 
 
@@ -1120,6 +1333,7 @@ def world(personas):
         person=p.alice, skill=skill, level=2, portfolio=portfolio, evidence=[portfolio_claims.EvidenceChoice(item=item)]
     )
     pf_endorse = portfolio_claims.ask_for_endorsement(actor=p.alice, claim=pf_claim, endorsers=[p.mo])[0]
+    conversation = send_message(sender=p.alice, recipient=p.mo, body=MESSAGE_SECRET).conversation
     users = {
         "anonymous": None,
         "guest": p.gus,
@@ -1171,7 +1385,10 @@ def world(personas):
         "pf_claim": pf_claim.pk,
         "pf_evidence": pf_claim.evidence.get().pk,
         "pf_endorse": pf_endorse.pk,
+        "conversation": conversation.pk,
     }
+    values.update(mentoring_pair_values(p))
+    values.update(mentoring_programme_values(p))
     return users, values
 
 
@@ -1281,10 +1498,15 @@ def _row_route(path):
         + ["board", "entry", "section", "review", "report", "course", "book", "session", "completion"]
         + ["portfolio", "pf_block", "pf_private_block", "pf_entry", "pf_feedback", "pf_open_feedback", "pf_request"]
         + ["pf_link", "pf_submission", "pf_template", "pf_prompts", "export_job", "import_job"]
-        + ["pf_framework", "pf_claim", "pf_evidence", "pf_endorse"],
+        + ["pf_framework", "pf_claim", "pf_evidence", "pf_endorse", "conversation"]
+        + ["pair", "pair_goal", "pair_meeting", "pair_met", "pair_checkin", "pair_closed"]
+        + ["mt_programme", "mt_invited", "mt_mentee_app", "mt_gus_app", "mt_mentor_app", "mt_bea_app"]
+        + ["mt_request", "mt_run"],
         1,
     )
-    match = resolve(path.split("?")[0].format(skill="python", feed_token="x", pf_token="x", pf_slug="x", **values))
+    match = resolve(
+        path.split("?")[0].format(skill="python", feed_token="x", pf_token="x", pf_slug="x", pair_past="x", **values)
+    )
     return match.view_name
 
 
@@ -1350,3 +1572,62 @@ def test_the_owner_sees_her_private_portfolio_parts(world, client_for):
     client = client_for(users["owner"])
     assert "Only mine." in client.get("/portfolios/{portfolio}/{pf_slug}/".format(**values)).content.decode()
     assert "A private reflection." in client.get("/portfolios/{portfolio}/journal/".format(**values)).content.decode()
+
+
+# alice's message to mo is read by the two of them only: not the site admin, not through search, the home feed,
+# notifications or the API, and not in anyone else's thread with either of them.
+MESSAGE_SECRET = "Matrix: just between us"
+MESSAGE_READS = [
+    "/messages/",
+    "/messages/mo/",
+    "/messages/alice/",
+    "/api/messages/conversations",
+    "/api/messages/conversations/{conversation}",
+    "/notifications/",
+    "/api/notifications/",
+    "/search/?q=between",
+    "/",
+]
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("owner", "space_admin")])
+def test_a_conversation_never_shows_to_anyone_but_its_two_people(world, client_for, persona, no_page_cache):
+    users, values = world
+    client = client_for(users[persona])
+    for path in MESSAGE_READS:
+        content = client.get(path.format(**values)).content.decode()
+        assert MESSAGE_SECRET not in content, f"{persona} read the message at {path}"
+
+
+@pytest.mark.parametrize(("persona", "path"), [("owner", "/messages/mo/"), ("space_admin", "/messages/alice/")])
+def test_the_two_people_read_their_conversation(world, client_for, persona, path):
+    users, _ = world
+    assert MESSAGE_SECRET in client_for(users[persona]).get(path).content.decode()
+
+
+# Mo's private note on a meeting of his pair with alice is his alone: not alice's, not the programme's curator's,
+# not the site admin's — on the pair's pages, through the API, in search or on the home page.
+PAIR_READS = [
+    "/mentoring/pairs/{pair}/",
+    "/mentoring/pairs/{pair}/meetings/{pair_met}/",
+    "/api/mentoring/matches/{pair}/meetings",
+    "/api/mentoring/matches/{pair}/meetings/{pair_met}",
+    "/api/mentoring/matches/{pair}/meetings/{pair_met}/note",
+    "/search/?q=private+note",
+    "/",
+]
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "space_admin"])
+def test_a_private_meeting_note_never_shows_to_anyone_but_its_author(world, client_for, persona, no_page_cache):
+    users, values = world
+    client = client_for(users[persona])
+    for path in PAIR_READS:
+        content = client.get(path.format(**values)).content.decode()
+        assert PRIVATE_NOTE not in content and PRIVATE_NOTE.replace("'", "&#x27;") not in content, (persona, path)
+
+
+def test_the_author_reads_his_private_meeting_note(world, client_for):
+    users, values = world
+    content = client_for(users["space_admin"]).get("/mentoring/pairs/{pair}/meetings/{pair_met}/".format(**values))
+    assert PRIVATE_NOTE.replace("'", "&#x27;") in content.content.decode()

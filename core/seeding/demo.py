@@ -25,7 +25,7 @@ from django.utils import timezone
 from core import notifications
 from core.access import forget_space_roles
 from core.models import Activity, Item, Notification, Watch
-from core.seeding import catalog, data, links, media, portfolios, wiki
+from core.seeding import catalog, data, links, media, mentoring, portfolios, wiki
 from core.seeding.documents import demo_files
 from core.services import record_activity, watch
 from files import services as files
@@ -93,6 +93,7 @@ def seed_demo(*, people: int | None = None, seed: int = SEED) -> dict[str, int]:
     links.schedule_links(timeline, staff, built, seed=seed)
     catalog.schedule_catalog(timeline, staff, built, seed=seed)
     portfolios.schedule_portfolios(timeline, staff, built, seed=seed)
+    mentoring.schedule_mentoring(timeline, staff, built, seed=seed)
     first = (Activity.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     timeline.replay()
     _notify(now, first_activity=first)

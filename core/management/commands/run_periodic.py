@@ -8,19 +8,23 @@ from django.utils import timezone
 from core.tasks import send_daily_digests
 from home.services import claim_due_digests
 from links.tasks import check_links, retry_previews
+from mentoring.tasks import check_pairs
 
 BATCH = 200
 # Seconds between rounds of the link work: failed previews are retried on their own back-off
 # schedule (the queue only picks up what is due), broken-link checks take a batch each hour.
 LINK_PREVIEW_RETRY_EVERY = 600
 LINK_CHECK_EVERY = 3600
+# Mentoring check-ins fall due by the day and at-risk flags count days: hourly is soon enough, and the
+# round is idempotent (it flags, clears and nudges only on a change), so a restart running it early is harmless.
+PAIR_CHECK_EVERY = 3600
 
 
 class Command(BaseCommand):
     help = (
         "Every minute, queue the periodic work that is due: each person's daily e-mail digest at 07:00 "
         "in their own time zone; every 10 minutes, link previews to retry; every hour, a batch of "
-        "broken-link checks. Use --once from cron or tests."
+        "broken-link checks and mentoring check-ins and at-risk flags. Use --once from cron or tests."
     )
 
     def add_arguments(self, parser):
@@ -80,3 +84,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{now:%Y-%m-%d %H:%M} queued {len(claimed)} digest(s)")
         self.queue_every(retry_previews, LINK_PREVIEW_RETRY_EVERY)
         self.queue_every(check_links, LINK_CHECK_EVERY)
+        self.queue_every(check_pairs, PAIR_CHECK_EVERY)
