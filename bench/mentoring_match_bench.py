@@ -46,6 +46,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 MARK = "mentoring-match"
+
+sys.path.insert(0, str(ROOT / "bench"))
+import report  # noqa: E402 - bench/report.py, next to this file
+
 SEED = 20261126
 
 
@@ -434,18 +438,6 @@ def _step(env: dict, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({model or 'unknown model'}), {platform.system()} {platform.release()}"
-
-
 def _copy_database(source: Path, target: Path) -> None:
     """A consistent copy of a SQLite database in WAL mode (the backup API folds the WAL in)."""
     for suffix in ("", "-wal", "-shm"):
@@ -474,7 +466,7 @@ def section(data: dict, runs: list[dict], exact: list[dict], pages: dict, *, loa
         "## Mentoring bulk match (`bench/mentoring_match_bench.py`)",
         "",
         f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {_machine()}",
+        f"- Machine: {report.machine()}",
         f"- Stack: Python {platform.python_version()}, Django {django.get_version()}, SQLite (WAL), numpy, "
         "scipy, scikit-learn; the database task queue (django-tasks) as deployed by default",
         f"- Machine load average before the run (1, 5, 15 min): {load}",
@@ -551,18 +543,6 @@ def section(data: dict, runs: list[dict], exact: list[dict], pages: dict, *, loa
     return "\n".join(lines)
 
 
-def write_results(path: Path, text: str) -> None:
-    current = path.read_text() if path.exists() else ""
-    start, end = f"<!-- results:{MARK} -->", f"<!-- /results:{MARK} -->"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        after = rest.split(end, 1)[1]
-        current = before + text + after
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path)
@@ -622,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  fraction {exact[-1]['fraction']:.6f} in {exact[-1]['exact_seconds']:.1f} s", file=sys.stderr)
     text = section(data, runs, exact, pages, load=load)
     if args.results:
-        write_results(args.results, text)
+        report.update_results(args.results, MARK, text)
         print(f"Wrote {args.results}", file=sys.stderr)
     else:
         print(text)
