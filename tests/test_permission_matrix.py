@@ -11,11 +11,14 @@ you do.
 """
 
 import json
+import shutil
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from api.services import create_token
@@ -44,7 +47,7 @@ from portfolios.services import save_template as save_portfolio_template
 from reviews.services import rate_item, update_review
 from reviews.services import report as report_review
 from spaces.models import Membership, Space
-from tests.factories import MembershipFactory, SkillFactory, SpaceFactory, UserFactory
+from tests.factories import MembershipFactory, SkillFactory, SpaceFactory, UserFactory, make_personas
 from wiki.models import PageTemplate
 from wiki.services import create_page
 
@@ -1236,9 +1239,32 @@ API = [
 ]
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module inside a transaction rolled back at its end. Each row runs in a
+    savepoint of it (as with Django's TestCase.setUpTestData), so what one row changes is undone before the next."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media):
+                users, values = build_world(make_personas())
+            yield users, values, media
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(personas):
-    p = personas
+def world(built_world, db, _isolated, settings):
+    """The world for one row, with the world's files in the row's own media folder whatever an earlier row deleted."""
+    users, values, media = built_world
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return users, values
+
+
+def build_world(p):
     MembershipFactory(space=p.team, user=p.lee)
     bea = UserFactory(username="bea")  # a bystander to act upon
     MembershipFactory(space=p.team, user=bea)
