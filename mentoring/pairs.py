@@ -208,7 +208,8 @@ def edit_agreement(*, match: Match, by, texts: dict, base: dict | None = None, n
     other_signature = agreement.mentee_signed_at if other.pk == match.mentee_id else agreement.mentor_signed_at
     agreement.parts = parts
     agreement.mentor_signed_at = agreement.mentee_signed_at = None
-    agreement.updated = now
+    # ``updated`` is the version a signer read (JSON carries milliseconds): two edits within one must differ.
+    agreement.updated = max(now, agreement.updated + timedelta(milliseconds=1))
     agreement.save()
     if other_signature is not None:
         _tell(
