@@ -23,6 +23,28 @@ def _split(name: str, prefix: str, urlconf) -> tuple[str, str]:
     return head, tail
 
 
+@lru_cache(maxsize=256)
+def _parts(name: str, count: int, prefix: str, urlconf) -> tuple[str, ...]:
+    marks = [f"{_MARK}{n}" for n in range(count)]
+    url = reverse(name, urlconf=urlconf, args=marks)
+    parts = []
+    for mark in marks:
+        head, sep, url = url.partition(mark)
+        if not sep:
+            raise ValueError(f"{name} does not take {count} arguments")
+        parts.append(head)
+    return (*parts, url)
+
+
+def reverse_args(name: str, *args) -> str:
+    """reverse(name, args=args) for a URL whose arguments are pks, slugs or usernames, in the order they appear."""
+    parts = _parts(name, len(args), get_script_prefix(), get_urlconf())
+    out = [parts[0]]
+    for arg, part in zip(args, parts[1:], strict=True):
+        out += (quote(str(arg), safe=_SAFE), part)
+    return "".join(out)
+
+
 def reverse_one(name: str, arg) -> str:
     """reverse(name, args=[arg]) for a URL whose only argument is a pk, slug or username."""
     head, tail = _split(name, get_script_prefix(), get_urlconf())

@@ -388,17 +388,18 @@ def prepare_blocks(viewer, portfolio: Portfolio, blocks: list[Block]) -> None:
     ``claims``, ``timeline``, ``answered`` and ``empty``/``help`` (what to put here, for the owner). ``item``,
     ``enrolment`` and each image's ``item`` are loaded too.
 
-    A fixed number of queries for any number of blocks: the gallery images, the course completions, the items
-    they all point at (and what the access rule needs to know of the viewer), the claims with their endorsements
-    when a skills block is there, and the journal when a timeline is."""
+    A fixed number of queries for any number of blocks: the gallery images when a gallery is there, the course
+    completions, the items they all point at (and what the access rule needs to know of the viewer), the claims
+    with their endorsements when a skills block is there, and the journal when a timeline is."""
     from catalog.models import Course, Enrolment
 
     viewer = _viewer(viewer)
     owner = is_owner(viewer, portfolio)
     kinds = {block.kind for block in blocks}
     gallery: dict[int, list[BlockImage]] = {}
-    if blocks:
-        for image in BlockImage.objects.filter(block_id__in=[block.pk for block in blocks]).order_by("position", "pk"):
+    galleries = [block.pk for block in blocks if block.kind == Block.Kind.GALLERY]
+    if galleries:
+        for image in BlockImage.objects.filter(block_id__in=galleries).order_by("position", "pk"):
             gallery.setdefault(image.block_id, []).append(image)
     enrolments = {}
     if any(block.enrolment_id for block in blocks):

@@ -23,6 +23,7 @@ from lib.htmx import render_page
 from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
 from lib.uploads import UploadRejected
+from lib.urls import reverse_args, reverse_one
 from portfolios import queries, services
 from portfolios.forms import (
     LAYOUT_HELP,
@@ -193,15 +194,24 @@ def _shared_with_words(item: Item) -> str:
     return item.get_visibility_display()
 
 
+# The portfolio's own addresses its frame links to (each takes the portfolio's pk), as urls.<name with underscores>.
+FRAME_URLS = ("share", "feedback", "settings", "submit", "save-as-template", "delete", "journal", "entry-new")
+
+
 def _frame(request, portfolio: Portfolio, pages: list[PortfolioPage], *, tab: str, **extra) -> dict:
     """What every view of one portfolio shows around itself: its header, its pages' navigation, its actions."""
     user = request.user
     item = portfolio.item
     owner = queries.is_owner(user, portfolio)
+    pk = portfolio.pk
+    for each in pages:  # the pages' own navigation, and the editor's
+        each.url = reverse_args("portfolios:page", pk, each.slug)
+        each.edit_url = reverse_args("portfolios:page-edit", pk, each.slug)
     context = {
         "portfolio": portfolio,
         "item": item,
         "pages": pages,
+        "urls": {name.replace("-", "_"): reverse_one(f"portfolios:{name}", pk) for name in FRAME_URLS},
         "tab": tab,
         "is_owner": owner,
         "can_edit": can_edit(user, item),
