@@ -158,7 +158,9 @@ def deliver(activity: Activity) -> list[Notification]:
             continue
         made.append(note)
         transaction.on_commit(lambda pk=user.pk: forget_unread_count(pk))
-        if channel == Channel.EMAIL and user.email:
+        # An activity whose news reaches its reader in a mail of its own (a meeting's calendar invite) is not
+        # mailed a second time.
+        if channel == Channel.EMAIL and user.email and not activity.extra.get("mailed"):
             transaction.on_commit(lambda pk=note.pk: send_notification_email.enqueue(pk))
     return made
 

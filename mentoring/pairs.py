@@ -118,16 +118,14 @@ def _text(value, limit: int, what: str) -> str:
     return value
 
 
-def _tell(*, actor, match: Match, verb: str, says: str, anchor: str = "", url: str = "") -> Activity:
-    """An activity addressed to the other person of the pair, with the sentence their notification reads."""
+def _tell(*, actor, match: Match, verb: str, says: str, anchor: str = "", url: str = "", mailed=False) -> Activity:
+    """An activity addressed to the other person of the pair, with the sentence their notification reads;
+    ``mailed`` when a mail of its own already brings them the news (a meeting's calendar invite)."""
     other = match.other(actor)
-    return record_activity(
-        actor=actor,
-        verb=verb,
-        item=match.programme.item,
-        target=other,
-        extra={"url": url or pair_url(match, anchor), "about": f"Mentoring with {actor.name}", "says": says},
-    )
+    extra = {"url": url or pair_url(match, anchor), "about": f"Mentoring with {actor.name}", "says": says}
+    if mailed:
+        extra["mailed"] = True
+    return record_activity(actor=actor, verb=verb, item=match.programme.item, target=other, extra=extra)
 
 
 def _send_invite(meeting: Meeting) -> None:
@@ -339,6 +337,7 @@ def schedule_meeting(*, match: Match, by, starts, minutes=60, format="video", pl
         verb=Activity.Verb.MEETING_SCHEDULED,
         says=f"{by.name} booked a mentoring meeting with you: {when_for(meeting.starts, other)}",
         url=meeting_url(meeting),
+        mailed=True,
     )
     _send_invite(meeting)
     return meeting
@@ -392,7 +391,9 @@ def reschedule_meeting(
             if moved
             else f"{by.name} changed your mentoring meeting on {when_for(meeting.starts, other)}"
         )
-        _tell(actor=by, match=match, verb=Activity.Verb.MEETING_SCHEDULED, says=says, url=meeting_url(meeting))
+        _tell(
+            actor=by, match=match, verb=Activity.Verb.MEETING_SCHEDULED, says=says, url=meeting_url(meeting), mailed=True
+        )
         _send_invite(meeting)
     return meeting
 
@@ -412,6 +413,7 @@ def cancel_meeting(*, meeting: Meeting, by, now=None) -> Meeting:
         verb=Activity.Verb.MEETING_SCHEDULED,
         says=f"{by.name} cancelled your mentoring meeting on {when_for(meeting.starts, other)}",
         anchor="meetings",
+        mailed=True,
     )
     return meeting
 

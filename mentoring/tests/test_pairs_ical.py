@@ -104,3 +104,22 @@ def test_the_seed_holds_invites_so_no_mail_is_sent(pair, personas, mailoutbox, c
     with tasks_held(), commits(execute=True):
         pairs.schedule_meeting(match=pair, by=personas.mo, starts=starts_in(2))
     assert [m for m in mailoutbox if m.attachments] == []
+
+
+def test_each_change_reaches_each_person_in_one_email_with_the_notification_in_the_app(
+    pair, personas, mailoutbox, commits
+):
+    """The invite is the e-mail: the other person's mentoring notification (mailed at once by default) is not
+    mailed a second time, but still waits in the app."""
+    from core.models import Notification
+
+    with commits(execute=True):
+        meeting = pairs.schedule_meeting(match=pair, by=personas.mo, starts=starts_in(2))
+    with commits(execute=True):
+        pairs.reschedule_meeting(meeting=meeting, by=personas.mo, starts=starts_in(3))
+    with commits(execute=True):
+        pairs.cancel_meeting(meeting=meeting, by=personas.mo)
+    to_alice = [m.subject for m in mailoutbox if m.to == ["alice@example.com"]]
+    assert len(to_alice) == 3 and all("mentoring with Mo Mentor" in subject for subject in to_alice)
+    notes = Notification.objects.filter(recipient=personas.alice, activity__verb="meeting_scheduled")
+    assert notes.count() == 3 and not notes.filter(emailed_at__isnull=False).exists()
