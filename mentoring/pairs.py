@@ -391,9 +391,8 @@ def reschedule_meeting(
             if moved
             else f"{by.name} changed your mentoring meeting on {when_for(meeting.starts, other)}"
         )
-        _tell(
-            actor=by, match=match, verb=Activity.Verb.MEETING_SCHEDULED, says=says, url=meeting_url(meeting), mailed=True
-        )
+        url = meeting_url(meeting)
+        _tell(actor=by, match=match, verb=Activity.Verb.MEETING_SCHEDULED, says=says, url=url, mailed=True)
         _send_invite(meeting)
     return meeting
 
