@@ -1,7 +1,9 @@
 """Item cards and icons built in Python: lists render dozens per page, and an ``{% include %}`` chain per card
 (card → kind icon → icon) cost most of a page's time. The markup is the same as the old partials'."""
 
+from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
@@ -91,3 +93,24 @@ def item_card(item):
         date_filter(created, "j M Y"),
         tags_html,
     )
+
+
+@register.filter
+def zone(name) -> str:
+    """A time zone as people read it: its place and its offset from UTC today, "New York (UTC−05:00)"."""
+    name = str(name or "")
+    try:
+        offset = datetime.now(ZoneInfo(name)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return name
+    if name in ("UTC", "Etc/UTC", "GMT"):
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    return f"{zone_place(name)} (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+
+
+@register.filter
+def zone_place(name) -> str:
+    """A time zone's place, "America/New_York" → "New York"."""
+    return str(name or "").rsplit("/", 1)[-1].replace("_", " ")
