@@ -30,6 +30,7 @@ TITLE_MAX = 200
 ADDING_SPREE = timedelta(minutes=10)
 NOTES_MAX = 20_000
 MAX_ATTEMPTS = 6  # preview fetches
+BROKEN_AFTER = 2  # checks failed in a row (a day apart, links.tasks.RECHECK_AFTER) before a link shows as broken
 FIRST_RETRY = timedelta(minutes=10)  # then 30 min, 1.5 h, 4.5 h, 13.5 h: the sixth failure is the last
 
 
@@ -271,11 +272,15 @@ def record_preview_failure(*, link: Link, reason: str) -> Link:
 
 
 def record_check(*, link: Link, answered: bool, status: int | None) -> None:
-    """Mark a link broken from the first check it failed, and clear the mark once it answers again."""
+    """Count a failed check, mark the link broken once BROKEN_AFTER checks in a row failed (a server down for an
+    hour is not a dead link), and clear both as soon as it answers again."""
     now = timezone.now()
-    broken_since = None if answered else (link.broken_since or now)
-    Link.objects.filter(pk=link.pk).update(checked_at=now, check_status=status, broken_since=broken_since)
-    link.checked_at, link.check_status, link.broken_since = now, status, broken_since
+    failed = 0 if answered else link.failed_checks + 1
+    broken_since = None if answered else (link.broken_since or (now if failed >= BROKEN_AFTER else None))
+    Link.objects.filter(pk=link.pk).update(
+        checked_at=now, check_status=status, failed_checks=failed, broken_since=broken_since
+    )
+    link.checked_at, link.check_status, link.failed_checks, link.broken_since = now, status, failed, broken_since
     content_changed()  # the update sends no signal; link pages show the broken mark
 
 

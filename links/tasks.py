@@ -32,6 +32,10 @@ RETRY_LEASE = timedelta(hours=1)
 PENDING_GRACE = timedelta(minutes=30)  # a new link's own fetch is normally queued on save; this catches lost ones
 FAVICON_REUSE = timedelta(days=30)
 CHECK_EVERY = timedelta(days=7)
+RECHECK_AFTER = timedelta(days=1)  # a link that failed a check is checked again this soon
+# A round in which at least this many links all failed without any server answering says our own network is
+# down, not that the links died: it is not counted against them.
+OUTAGE_MIN = 5
 CHECK_BATCH = 500
 CHECK_THREADS = 8
 CHECK_TIMEOUT = 8.0
@@ -117,13 +121,18 @@ def probe(url: str) -> CheckResult:
 
 @task()
 def check_links() -> int:
-    """Check the links not checked for a week, oldest first, a bounded batch at a time."""
+    """Check the links not checked for a week (or for a day, after a failed check), oldest first, a bounded batch
+    at a time."""
     now = timezone.now()
-    stale = Q(checked_at__isnull=True) | Q(checked_at__lte=now - CHECK_EVERY)
+    stale = (
+        Q(checked_at__isnull=True)
+        | Q(checked_at__lte=now - CHECK_EVERY)
+        | Q(failed_checks__gt=0, checked_at__lte=now - RECHECK_AFTER)
+    )
     links = list(
         Link.objects.filter(stale, save_count__gt=0)
         .order_by(F("checked_at").asc(nulls_first=True), "pk")
-        .only("pk", "url", "broken_since")[:CHECK_BATCH]
+        .only("pk", "url", "broken_since", "failed_checks")[:CHECK_BATCH]
     )
     if not links:
         return 0
@@ -132,6 +141,11 @@ def check_links() -> int:
     # The checks wait on the network, not the processor, so a few run side by side; only this thread writes.
     with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
         results = list(pool.map(probe, [link.url for link in links]))
+    if len(results) >= OUTAGE_MIN and not any(r.answered or r.status for r in results):
+        log.warning("none of %s links answered (%s): is the network down? Not counted.", len(links), results[0].reason)
+        retry = now - CHECK_EVERY + RECHECK_AFTER  # stale again tomorrow
+        Link.objects.filter(pk__in=[link.pk for link in links]).update(checked_at=retry)
+        return len(links)
     for link, result in zip(links, results, strict=True):
         if not result.answered:
             log.info("link %s did not answer: %s", link.pk, result.reason)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
@@ -205,48 +206,78 @@ def test_a_link_being_retried_is_not_queued_again_by_the_next_round(db, monkeypa
     assert len(queued) == 1
 
 
-def test_a_link_that_stops_answering_is_marked_broken_and_unmarked_when_it_answers_again(db, server):
+def _checked_days_ago(link, days):
+    Link.objects.filter(pk=link.pk).update(checked_at=timezone.now() - timedelta(days=days))
+
+
+def test_a_link_that_stops_answering_is_marked_broken_at_the_second_failed_check_and_unmarked_when_it_answers(
+    db, server
+):
     server.page("/page", "fine")
     link = make_link(server.url("/page"))
 
     check_links.call()
     link.refresh_from_db()
-    assert (link.check_status, link.broken_since) == (200, None)
+    assert (link.check_status, link.broken_since, link.failed_checks) == (200, None, 0)
 
     server.page("/page", "gone", status=404)
-    Link.objects.filter(pk=link.pk).update(checked_at=timezone.now() - timedelta(days=8))
+    _checked_days_ago(link, 8)
     check_links.call()
     link.refresh_from_db()
-    assert link.check_status == 404
-    broken_since = link.broken_since
-    assert broken_since is not None
+    assert (link.check_status, link.broken_since, link.failed_checks) == (404, None, 1)  # once is not dead
+
+    assert check_links.call() == 0  # checked again a day later, not at once
+    _checked_days_ago(link, 1)
+    check_links.call()
+    link.refresh_from_db()
+    assert link.check_status == 404 and link.failed_checks == 2
+    assert link.broken_since is not None
 
     server.page("/page", "back")
-    Link.objects.filter(pk=link.pk).update(checked_at=timezone.now() - timedelta(days=8))
+    _checked_days_ago(link, 8)
     check_links.call()
     link.refresh_from_db()
-    assert (link.check_status, link.broken_since) == (200, None)
+    assert (link.check_status, link.broken_since, link.failed_checks) == (200, None, 0)
 
 
-def test_a_link_stays_broken_since_the_first_failed_check(db, server):
+def test_a_link_stays_broken_since_it_was_marked(db, server):
     since = timezone.now() - timedelta(days=14)
-    link = make_link(server.url("/missing"), broken_since=since, checked_at=timezone.now() - timedelta(days=8))
+    link = make_link(
+        server.url("/missing"), broken_since=since, failed_checks=2, checked_at=timezone.now() - timedelta(days=8)
+    )
 
     check_links.call()
 
     link.refresh_from_db()
-    assert link.broken_since == since
+    assert link.broken_since == since and link.failed_checks == 3
     assert link.checked_at > since
 
 
-def test_a_link_the_client_refuses_counts_as_broken_without_a_status(db):
+def test_a_link_the_client_refuses_counts_as_failed_without_a_status(db):
     link = make_link("http://10.0.0.8/intranet")
 
     check_links.call()
-
     link.refresh_from_db()
-    assert link.broken_since is not None
-    assert link.check_status is None
+    assert (link.failed_checks, link.check_status, link.broken_since) == (1, None, None)
+
+    _checked_days_ago(link, 1)
+    check_links.call()
+    link.refresh_from_db()
+    assert link.broken_since is not None and link.check_status is None
+
+
+def test_a_round_in_which_no_server_answers_at_all_is_not_counted_against_the_links(db, monkeypatch):
+    """Our network being down (every check failing before any server answered) is not every link dying."""
+    links = [make_link(f"https://site{n}.example/page") for n in range(tasks.OUTAGE_MIN)]
+    monkeypatch.setattr(tasks, "probe", lambda url: tasks.CheckResult(answered=False, status=None, reason="DNS"))
+
+    assert check_links.call() == len(links)
+
+    assert not Link.objects.filter(failed_checks__gt=0).exists()
+    assert not Link.objects.filter(broken_since__isnull=False).exists()
+    assert check_links.call() == 0
+    Link.objects.update(checked_at=F("checked_at") - timedelta(days=1))
+    assert check_links.call() == len(links)  # tried again the next day
 
 
 def test_the_check_falls_back_on_get_when_the_server_refuses_head(db, server):
