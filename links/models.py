@@ -27,7 +27,7 @@ class Link(models.Model):
     fetched_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True, help_text="Last broken-link check.")
     broken_since = models.DateTimeField(null=True, blank=True, help_text="Set while the link stops answering.")
-    failed_checks = models.PositiveSmallIntegerField(default=0, help_text="Checks failed in a row.")
+    failed_checks = models.PositiveSmallIntegerField(default=0, db_default=0, help_text="Checks failed in a row.")
     check_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status of the last check.")
     save_count = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
