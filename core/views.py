@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from core.access import get_visible_or_404
 from core.forms import BrowseForm
@@ -77,3 +79,30 @@ def bench_rows(request):
         raise Http404("Not found")
     rows = Item.objects.only("title", "created").order_by("-created", "-pk")[:50]
     return render(request, "bench/rows.html", {"rows": rows})
+
+
+def for_outsiders(view):
+    """Mark a view that people without an account use (a portfolio's secret link): what it cannot find answers
+    them "not found", never a sign-in page they have no account for."""
+    view.for_outsiders = True
+    return view
+
+
+def not_found(request, exception=None):
+    """A page nobody signed in may see asks them to sign in, whether or not it exists (so its existence is not
+    given away): a link to the wiki pasted into a chat opens it after signing in, instead of looking dead.
+    Downloads, feeds, the API and pages for outsiders keep their 404; so does everyone signed in."""
+    last = request.path.rstrip("/").rsplit("/", 1)[-1]
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    if (
+        request.method in ("GET", "HEAD")
+        and user is not None
+        and not user.is_authenticated
+        and not request.path.startswith("/api/")
+        and "." not in last
+        and not getattr(getattr(match, "func", None), "for_outsiders", False)
+        and request.accepts("text/html")
+    ):
+        return redirect_to_login(request.get_full_path())
+    return page_not_found(request, exception)

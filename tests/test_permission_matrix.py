@@ -3,7 +3,8 @@
 The world: an invite-only space "team" owned by mo (space admin) with lee (member), gus (guest) and
 alice, who owns a file shared with the space's members only; olly belongs elsewhere; ada is the site
 admin. What a persona may not see answers 404 (not 403); what they may see but not change answers
-403 (pages) or 403 (API); anonymous visitors are sent to sign in (pages) or get 401 (API).
+403 (pages) or 403 (API); anonymous visitors are sent to sign in (pages, including those that would answer 404 to
+someone signed in: `check` applies that rule) or get 401 (API); downloads and feeds answer them 404.
 
 A row is (method, path template, expected status per persona). Path templates are filled from the
 world. Adding a view or endpoint means adding its row here: `test_every_route_has_a_row` fails until
@@ -56,6 +57,7 @@ PERSONAS = ("anonymous", "guest", "member", "non_member", "owner", "space_admin"
 # Shorthands for expected statuses.
 OK, FOUND, NONE, BAD, UNAUTH, FORBID, MISSING = 200, 302, 204, 400, 401, 403, 404
 LOGIN = "login"  # a redirect to the sign-in page
+GONE = "gone"  # 404 for a signed-out visitor too (`check` asks them to sign in wherever else a page is missing)
 
 
 def everyone(status, *, anonymous=LOGIN, **overrides):
@@ -499,8 +501,9 @@ PAGES = [
     # The owner's own file shown on a shared block opens through the link; nothing else does.
     ("get", "/portfolios/s/{pf_token}/files/{file}/download", everyone(OK, anonymous=OK), None),
     ("get", "/portfolios/s/{pf_token}/files/{file}/thumbnail", everyone(OK, anonymous=OK), None),
-    ("get", "/portfolios/s/{pf_token}/files/999999/download", everyone(MISSING, anonymous=MISSING), None),
-    ("get", "/portfolios/s/unknown/", everyone(MISSING, anonymous=MISSING), None),
+    ("get", "/portfolios/s/{pf_token}/files/999999/download", everyone(MISSING, anonymous=GONE), None),
+    # A secret link is for people outside: a dead one says so to them too, rather than asking them to sign in.
+    ("get", "/portfolios/s/unknown/", everyone(MISSING, anonymous=GONE), None),
     # Portfolio pages, the editor and the journal. The team portfolio is seen by the team; it is changed by its
     # owner, the space's admin and the site admin (core.access); its journal and what is private are alice's alone.
     ("get", "/portfolios/", everyone(OK), None),
@@ -1469,12 +1472,20 @@ def call(client, method, path, body, *, api):
     return getattr(client, method)(path, data=body)
 
 
+def _is_page(path: str) -> bool:
+    """A page address, not a download or a feed: its last part has no file extension."""
+    return "." not in path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
 def check(world, client_for, method, path, expected, body, persona, *, api):
     users, values = world
     if isinstance(body, dict):  # a body may name objects of the world too, e.g. {"board": "{board}"}
         body = {k: v.format(**values) if isinstance(v, str) else v for k, v in body.items()}
     response = call(client_for(users[persona]), method, path.format(**values), body, api=api)
     want = expected[persona]
+    if want == MISSING and persona == "anonymous" and not api and method == "get" and _is_page(path):
+        want = LOGIN  # core.views.not_found: whoever is signed out is asked to sign in, not told "not found"
+    want = MISSING if want == GONE else want
     if want == LOGIN:
         assert response.status_code == FOUND and "/accounts/login/" in response["Location"], (
             f"{persona} {method.upper()} {path}: {response.status_code}"

@@ -27,3 +27,5 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("settings/", include("people.settings_urls")),
 ]
+
+handler404 = "core.views.not_found"

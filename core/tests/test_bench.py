@@ -10,7 +10,7 @@ def test_it_hides_the_fifty_row_reference_unless_benchmarking(settings):
     settings.WATERCOOLER_BENCH = False
     ItemFactory(title="private plans", visibility="private")
     response = Client().get("/bench/rows")
-    assert response.status_code == 404
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert b"private plans" not in response.content
 
 

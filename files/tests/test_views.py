@@ -318,4 +318,4 @@ def test_it_shows_public_files_to_anonymous_visitors_when_the_site_allows(person
     assert Client().get(reverse("files:inline", args=[item.pk])).status_code == 200
     config.public_web = False
     config.save()
-    assert Client().get(reverse("files:inline", args=[item.pk])).status_code == 404
+    assert Client().get(reverse("files:inline", args=[item.pk]))["Location"].startswith("/accounts/login/")

@@ -137,7 +137,7 @@ def test_the_link_page_is_missing_for_someone_who_may_see_no_save_of_it(personas
 
 
 def test_anonymous_visitors_see_a_link_only_through_a_save_public_on_the_web(personas, client, saves):
-    assert client.get(f"/links/l/{saves['docs'].link_id}/").status_code == 404
+    assert client.get(f"/links/l/{saves['docs'].link_id}/")["Location"].startswith("/accounts/login/")
     config = SiteConfig.load()
     config.public_web = True
     config.save()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.access import get_visible_or_404
 from core.models import Item, ItemKind
+from core.views import for_outsiders
 from lib.pagination import paginate
 from portfolios import queries, sharing
 from portfolios.models import Block, Feedback, FeedbackRequest, JournalEntry, Portfolio, PortfolioPage, Submission
@@ -548,6 +549,7 @@ def _secret_context(link, token: str, pages, **more) -> dict:
     }
 
 
+@for_outsiders
 @require_safe
 def secret(request, token: str, slug: str | None = None):
     """A portfolio read through a secret link: no sign-in, read-only, what a stranger to it may see, with the
@@ -570,6 +572,7 @@ def secret(request, token: str, slug: str | None = None):
     return _secret_headers(render(request, "portfolios/secret.html", context))
 
 
+@for_outsiders
 @require_safe
 def secret_journal(request, token: str):
     """A process portfolio's journal through its secret link: entries, evidence, reflections that are not private."""
@@ -587,6 +590,7 @@ def secret_journal(request, token: str):
     return _secret_headers(render(request, "portfolios/secret_journal.html", context))
 
 
+@for_outsiders
 @xframe_options_sameorigin  # a PDF shown in its block is an <iframe> of this address
 @require_safe
 def secret_file(request, token: str, item_id: int, what: str):

@@ -134,11 +134,13 @@ def test_a_page_titled_like_an_address_the_wiki_uses_itself_gets_another(persona
     assert response.status_code == 200 and "Import" in response.content.decode()
 
 
-def test_non_members_and_anonymous_visitors_get_404_for_a_space_members_page(personas, client_for, make_page):
+def test_non_members_get_404_and_anonymous_visitors_are_asked_to_sign_in_for_a_space_members_page(
+    personas, client_for, make_page
+):
     page = make_page()
     assert client_for(personas.olly).get(url(page)).status_code == 404
     assert client_for(personas.lee).get(url(page)).status_code == 404
-    assert client_for(None).get(url(page)).status_code == 404
+    assert client_for(None).get(url(page))["Location"].startswith("/accounts/login/?next=")
     assert client_for(personas.gus).get(url(page)).status_code == 200
 
 
