@@ -61,6 +61,20 @@ def skill_chip(ps):
 CARD_CHIPS = 5
 
 
+_CHIP_ORDER = {PersonSkill.Direction.TEACHES: 0, PersonSkill.Direction.HAS: 1}
+
+
+def one_chip_per_skill(person_skills) -> list:
+    """A skill someone both has and teaches (or wants) is one chip, the strongest: teaches, then has, then wants."""
+    best = {}
+    for ps in person_skills:
+        kept = best.get(ps.skill_id)
+        if kept is None or _CHIP_ORDER.get(ps.direction, 2) < _CHIP_ORDER.get(kept.direction, 2):
+            best[ps.skill_id] = ps
+    chosen = {id(ps) for ps in best.values()}
+    return [ps for ps in person_skills if id(ps) in chosen]
+
+
 @register.simple_tag
 def person_card(person, expert_search=False, skill=None):
     """A directory card: avatar, name, role line, the teaching level when searching experts, a few skill chips."""
@@ -78,7 +92,7 @@ def person_card(person, expert_search=False, skill=None):
             level_label(person.match_level),
             skill.name if skill is not None else "",
         )
-    skills = person.skills.all()
+    skills = one_chip_per_skill(person.skills.all())
     chips = ""
     if skills:
         more = len(skills) - CARD_CHIPS
