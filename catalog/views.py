@@ -30,6 +30,7 @@ from core.models import Item, ItemKind
 from lib.htmx import render_page
 from lib.pagecache import cache_for_viewer
 from lib.pagination import paginate
+from people.languages import language_name
 from people.models import Skill
 
 # The most common skills among the courses shown; rarer ones are found through the search box.
@@ -221,7 +222,8 @@ def _facets(form, courses) -> tuple[list[dict], int]:
     languages = {row["course__language"]: row["language"] for row in grouped}
     if chosen["language"]:
         languages.setdefault(chosen["language"], 0)
-    facets.append(options("language", sorted(languages.items(), key=lambda c: (-c[1], c[0])), {}))
+    named = {code: language_name(code) for code in languages}
+    facets.append(options("language", sorted(languages.items(), key=lambda c: (-c[1], named[c[0]])), named))
     for name in ("duration", "rating"):
         counted = [(value, total[f"{name}_{n}"]) for n, (value, _) in enumerate(choices[name])]
         facets.append(options(name, counted, labels[name]))

@@ -98,19 +98,48 @@ def item_card(item):
 @register.filter
 def zone(name) -> str:
     """A time zone as people read it: its place and its offset from UTC today, "New York (UTC−05:00)"."""
-    name = str(name or "")
+    offset = zone_offset(name)
+    if not offset or offset == "UTC":
+        return offset or str(name or "")
+    return f"{zone_place(name)} ({offset})"
+
+
+@register.filter
+def zone_offset(name) -> str:
+    """A time zone's offset from UTC today, "UTC−05:00" ("UTC" for UTC itself; "" for no zone)."""
     try:
-        offset = datetime.now(ZoneInfo(name)).utcoffset()
+        offset = datetime.now(ZoneInfo(str(name or ""))).utcoffset()
     except (ZoneInfoNotFoundError, ValueError):
-        return name
-    if name in ("UTC", "Etc/UTC", "GMT"):
+        return ""
+    if str(name) in ("UTC", "Etc/UTC", "GMT"):
         return "UTC"
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
-    return f"{zone_place(name)} (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @register.filter
 def zone_place(name) -> str:
     """A time zone's place, "America/New_York" → "New York"."""
     return str(name or "").rsplit("/", 1)[-1].replace("_", " ")
+
+
+@register.filter
+def language(code) -> str:
+    """A language code as its name, "pt-BR" → "Portuguese (BR)" (people.languages)."""
+    from people.languages import language_name
+
+    return language_name(str(code or "")) if code else ""
+
+
+@register.filter
+def duration(minutes) -> str:
+    """Minutes as people say them: "45 min", "1 h 30 min", "25 h"."""
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
