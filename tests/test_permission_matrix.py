@@ -269,6 +269,7 @@ PAGES = [
         team_item(FOUND, anonymous=LOGIN),
         {"title": "Team page", "text": "Edited.", "base": 1},
     ),
+    ("get", "/wiki/{page}/", team_item(FOUND), None),  # to the page's address in its wiki
     ("get", "/wiki/{page}/history/", team_item(), None),
     ("get", "/wiki/{page}/diff/?from=1&to=1", team_item(), None),
     ("get", "/wiki/{page}/r/1/", team_item(), None),

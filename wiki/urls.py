@@ -6,6 +6,7 @@ app_name = "wiki"
 
 page_patterns = [
     # /wiki/<pk>/ (a page's item id; the page itself is at its address in its wiki, or /i/<pk>/)
+    path("", views.page_by_id, name="by-id"),
     path("edit/", views.edit, name="edit"),
     path("history/", views.history, name="history"),
     path("diff/", views.diff, name="diff"),

@@ -566,6 +566,12 @@ def preview(request):
 # --------------------------------------------------------------------------------------------- history
 
 
+@require_safe
+def page_by_id(request, pk: int):
+    """/wiki/<pk>/, the stem of a page's history and tools: the page at its address in its wiki."""
+    return redirect(_page_or_404(request, pk).item.get_absolute_url())
+
+
 @require_GET
 @cache_for_viewer
 def history(request, pk: int):

@@ -730,3 +730,10 @@ def test_the_file_picker_offers_visible_files_as_markdown_to_insert(personas, cl
     assert f"![Deploy (diagram)](/files/{diagram.pk}/inline)" in body
     assert f"[Deploy handbook](/i/{handbook.pk}/)" in body
     assert "Deploy secrets" not in body
+
+
+def test_a_pages_id_address_leads_to_the_page(personas, client_for, make_page):
+    page = make_page()
+    response = client_for(personas.gus).get(f"/wiki/{page.item_id}/")
+    assert response.status_code == 302 and response["Location"] == page.item.get_absolute_url()
+    assert client_for(personas.olly).get(f"/wiki/{page.item_id}/").status_code == 404
