@@ -41,6 +41,12 @@ MENU = (
     ("Notification settings", "settings:notifications"),
     ("API tokens", "settings:tokens"),
 )
+# What curators (and administrators) look after, each reached from anywhere through the menu.
+CURATOR_MENU = (
+    ("Course curation", "catalog:curate"),
+    ("Mentoring programmes", "mentoring:curate"),
+    ("Reported reviews", "reviews:moderation"),
+)
 ADMIN_MENU = (("Site settings", "settings:site"), ("Back office", "admin:index"))
 
 
@@ -60,6 +66,8 @@ def menu_links(user) -> SafeString:
     """The signed-in person's menu: their profile and settings (and the site's, for its admins)."""
     entries = [("My profile", user.get_absolute_url())]
     entries += [(label, reverse_plain(name)) for label, name in MENU]
+    if getattr(user, "is_curator", False):
+        entries += [(label, reverse_plain(name)) for label, name in CURATOR_MENU]
     if getattr(user, "is_site_admin", False):
         entries += [(label, reverse_plain(name)) for label, name in ADMIN_MENU]
     return SafeString("".join(f'<li><a href="{escape(url)}">{label}</a></li>' for label, url in entries))
