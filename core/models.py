@@ -218,6 +218,16 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.actor} {self.get_verb_display()} {self.item or self.space or self.target or ''}".strip()
 
+    # What making an item is called, by its kind: links are saved, files uploaded, pages written.
+    MADE = {ItemKind.LINK: "saved", ItemKind.FILE: "uploaded", ItemKind.PAGE: "wrote"}
+
+    @property
+    def verb_words(self) -> str:
+        """The verb as a sentence says it of this activity's item ("saved" a link rather than "created" it)."""
+        if self.verb == self.Verb.CREATED and self.item_id:
+            return self.MADE.get(self.item.kind, self.get_verb_display())
+        return self.get_verb_display()
+
 
 # What happens between two people in mentoring and messaging is theirs: it notifies them, never the stream.
 PRIVATE_VERBS = [

@@ -200,7 +200,7 @@ def describe(note: Notification) -> str:
         note = note if len(note) <= NOTE_SHOWN else note[: NOTE_SHOWN - 1] + "…"
         return f"{a.actor.name} declined to endorse {what}: “{note}”"
     where = f" in {a.space}" if a.space_id and a.item_id else ""
-    return f"{a.actor.name} {a.get_verb_display()} {what}{where}"
+    return f"{a.actor.name} {a.verb_words} {what}{where}"
 
 
 def imported_pages(extra: dict) -> str:

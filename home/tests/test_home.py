@@ -37,7 +37,7 @@ def test_it_shows_recent_activity_spaces_and_new_items(personas, client_for):
     item = ItemFactory(owner=personas.lee, title="Data course")
     Activity.objects.create(actor=personas.lee, verb=Activity.Verb.CREATED, item=item)
     html = client_for(personas.alice).get(reverse("home")).content.decode()
-    assert "Lee Curator</a>\n      created" in html or "created <a" in html
+    assert f"{Activity.MADE.get(item.kind, 'created')} <a" in html  # a file is uploaded, a link saved
     assert "Team charter" in html and "Data course" in html
     assert 'href="/spaces/team/"' in html
 
@@ -55,3 +55,12 @@ def test_it_welcomes_anonymous_visitors_without_personal_data(client, personas):
     ItemFactory(owner=personas.mo, title="Org only")
     html = client.get(reverse("home")).content.decode()
     assert "Sign in" in html and "Org only" not in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"), [("link", "saved"), ("file", "uploaded"), ("page", "wrote"), ("board", "created")]
+)
+def test_making_an_item_is_said_as_its_kind_says_it(personas, kind, words):
+    activity = Activity(actor=personas.lee, verb=Activity.Verb.CREATED, item=ItemFactory(kind=kind))
+    assert activity.verb_words == words
+    assert Activity(actor=personas.lee, verb=Activity.Verb.UPDATED, item=activity.item).verb_words == "updated"
