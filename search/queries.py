@@ -78,10 +78,16 @@ def search(
     hits = hits[:limit]
     subjects = _subjects(user, hits)
     results = []
+    links_shown = set()
     for hit in hits:
         obj = subjects[hit.kind].get(hit.subject_id)
         if obj is None:
             continue
+        link = _link_of(obj) if hit.kind == "item" else None
+        if link is not None:  # a page saved by six people is one result, its best-ranked save
+            if link in links_shown:
+                continue
+            links_shown.add(link)
         results.append(
             Result(
                 kind=hit.kind,
@@ -93,6 +99,16 @@ def search(
             )
         )
     return SearchResults(results=results, has_next=has_next, query=query)
+
+
+def _link_of(item) -> int | None:
+    """The shared link page an item saves, if it is a save (its bookmark is loaded by ``with_cards``)."""
+    from core.models import ItemKind
+
+    if item.kind != ItemKind.LINK:
+        return None
+    bookmark = getattr(item, "bookmark", None)
+    return bookmark.link_id if bookmark is not None else None
 
 
 def matching_documents(user, *, kind=None, item_kind=None, space=None, tag=None):

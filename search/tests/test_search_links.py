@@ -1,0 +1,20 @@
+"""Searching finds a page many people saved once, not once per save."""
+
+from core.models import Visibility
+from links.services import save_link
+from search.queries import search
+
+
+def test_a_link_saved_by_several_people_is_one_result(personas, reindex):
+    for person in (personas.alice, personas.mo, personas.lee):
+        save_link(
+            user=person, url="https://pep8.example/", title="PEP 8 style guide", visibility=Visibility.ORGANISATION
+        )
+    save_link(
+        user=personas.mo, url="https://other.example/", title="Another style guide", visibility=Visibility.ORGANISATION
+    )
+    reindex()
+
+    found = [result.title for result in search(personas.olly, "style guide")]
+
+    assert found.count("PEP 8 style guide") == 1 and "Another style guide" in found
