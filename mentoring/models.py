@@ -127,6 +127,17 @@ class Programme(models.Model):
     def get_absolute_url(self):
         return self.item.get_absolute_url()
 
+    MODE_WORDS = {
+        "self": "Mentees choose their mentor",
+        "bulk": "A curator matches everyone",
+        "both": "Mentees choose, or a curator matches",
+    }
+
+    @property
+    def mode_words(self) -> str:
+        """How pairs are made, in a few words for lists."""
+        return self.MODE_WORDS.get(self.mode, self.get_mode_display())
+
     @property
     def criterion_weights(self) -> dict[str, float]:
         return {name: float(self.weights.get(name, default)) for name, default in DEFAULT_WEIGHTS.items()}
