@@ -64,9 +64,12 @@ def search(
     tag: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    one_per_link: bool = False,
 ) -> SearchResults:
     """Best matches first. ``kind`` is item, person or space; ``item_kind``, ``space`` (a Space the
-    caller has already resolved through access) and ``tag`` (a slug) narrow the items."""
+    caller has already resolved through access) and ``tag`` (a slug) narrow the items. ``one_per_link``
+    shows a page saved by several people once, as its best-ranked save (what people searching want; pickers
+    that offer the viewer's own save choose among them themselves)."""
     query = parse_query(q)
     if query.is_empty:
         return SearchResults(query=query)
@@ -83,7 +86,7 @@ def search(
         obj = subjects[hit.kind].get(hit.subject_id)
         if obj is None:
             continue
-        link = _link_of(obj) if hit.kind == "item" else None
+        link = _link_of(obj) if one_per_link and hit.kind == "item" else None
         if link is not None:  # a page saved by six people is one result, its best-ranked save
             if link in links_shown:
                 continue

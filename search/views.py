@@ -36,7 +36,9 @@ def search(request):
     if form.is_valid():
         data = form.cleaned_data
         filters = {k: data[k] for k in ("kind", "item_kind", "space", "tag") if data[k]}
-        results = run_search(request.user, data["q"], **filters, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+        results = run_search(
+            request.user, data["q"], **filters, limit=PER_PAGE, offset=(number - 1) * PER_PAGE, one_per_link=True
+        )
         params = {**filters, "q": data["q"]}
         if "space" in params:
             params["space"] = params["space"].slug

@@ -35,7 +35,7 @@ def test_it_saves_the_profile_photo_and_a_skill_and_shows_them(page, login_as, p
     expect(page.get_by_role("heading", level=1)).to_have_text("Alice Learner")
     head = page.locator(".profile-head")
     expect(head).to_contain_text("Data analyst · Finance")
-    expect(head).to_contain_text("America/New_York")
+    expect(head).to_contain_text("local time (New York")
     teach = page.locator("section", has=page.get_by_role("heading", name="Skills", exact=True))
     expect(teach.get_by_role("heading", name="Can teach")).to_be_visible()
     expect(teach.locator("li", has_text="Python")).to_contain_text("Expert")
