@@ -1,11 +1,11 @@
 """Shared personas (STYLE.md §16) and fixtures for every app's tests."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests.caching import clear_cache
 from tests.factories import make_personas
 
 # Property tests check behaviour, not speed: a busy CI machine must not fail them for drawing inputs slowly.
@@ -17,10 +17,7 @@ hypothesis_settings.load_profile("watercooler")
 def _isolated(settings, tmp_path):
     """Each test gets its own media folder and an empty cache (the database is rolled back anyway)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*")  # only this worker's keys: the prefix is per xdist worker
-    else:
-        cache.clear()
+    clear_cache()  # only this worker's keys: the prefix is per xdist worker
     yield
 
 

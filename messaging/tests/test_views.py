@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,6 +9,7 @@ from messaging.models import Message
 from messaging.queries import unread_count
 from messaging.services import send_message
 from people.models import User
+from tests.caching import clear_cache
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_the_profile_offers_a_message_button_to_others_only(personas, client_for
 
 def _queries(client, path, **extra) -> int:
     user = User.objects.get(pk=client.session["_auth_user_id"])
-    cache.clear()  # every measurement starts cold: unread counts are queried each time
+    clear_cache()  # every measurement starts cold: unread counts are queried each time
     client.force_login(user)  # with Redis the session lived in the cache just cleared
     SiteConfig.load()  # made once per database, on its first page
     with CaptureQueriesContext(connection) as captured:
