@@ -1,5 +1,6 @@
 """Item cards and icons built in Python: lists render dozens per page, and an ``{% include %}`` chain per card
-(card → kind icon → icon) cost most of a page's time. The markup is the same as the old partials'."""
+(card → kind icon → icon) cost most of a page's time. The markup is the same as the old partials'. Also the filters
+that put stored codes in people's words: time zones, languages, durations."""
 
 from datetime import datetime
 from functools import lru_cache

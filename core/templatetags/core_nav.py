@@ -1,5 +1,5 @@
 """The top bar's links, built in Python: every page prints them, and seventeen ``{% url %}`` tags (each a walk of
-the resolver) were a third of the site frame's time. The markup is what base.html wrote with them."""
+the resolver) were about half of the site frame's time. The markup is what base.html wrote with them."""
 
 from django import template
 from django.utils.html import escape
@@ -63,7 +63,7 @@ def main_nav(context) -> SafeString:
 
 @register.simple_tag
 def menu_links(user) -> SafeString:
-    """The signed-in person's menu: their profile and settings (and the site's, for its admins)."""
+    """The signed-in person's menu: their profile and settings, what curators look after, the site's for admins."""
     entries = [("My profile", user.get_absolute_url())]
     entries += [(label, reverse_plain(name)) for label, name in MENU]
     if getattr(user, "is_curator", False):
