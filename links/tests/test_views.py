@@ -190,10 +190,12 @@ def test_the_share_page_is_prefilled_from_the_query(personas, client_for):
 
 
 def test_the_share_page_warns_of_saves_by_others_the_viewer_may_see(personas, client_for, saves):
+    Link.objects.filter(pk=saves["docs"].link_id).update(title="The Python Tutorial")
     response = client_for(personas.lee).get("/links/save/?url=https://docs.python.org/3/tutorial/%23intro")
     duplicates = response.context["duplicates"]
     assert {s.owner.username for s in duplicates["others"]} == {"alice", "mo"}
     assert b"Already saved here by 2 people" in response.content
+    assert "Leave the title empty to use “The Python Tutorial”" in response.content.decode()
 
 
 def test_the_duplicate_warning_never_names_saves_the_viewer_may_not_see(personas, client_for, saves):
