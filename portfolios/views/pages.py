@@ -204,7 +204,8 @@ def _frame(request, portfolio: Portfolio, pages: list[PortfolioPage], *, tab: st
     item = portfolio.item
     owner = queries.is_owner(user, portfolio)
     pk = portfolio.pk
-    for each in pages:  # the pages' own navigation, and the editor's
+    shown = extra.get("page")
+    for each in [*pages, shown] if isinstance(shown, PortfolioPage) else pages:  # navigation, and the editor's
         each.url = reverse_args("portfolios:page", pk, each.slug)
         each.edit_url = reverse_args("portfolios:page-edit", pk, each.slug)
     context = {
