@@ -31,7 +31,7 @@ def test_a_refusal_says_why_in_the_frame(client, personas):
     assert "You can't do that here" in body and "curator" in body and 'class="topbar"' in body
 
 
-def test_the_500_page_needs_no_database_or_request(db):
+def test_the_500_page_needs_no_database_or_request():
     from django.template.loader import render_to_string
 
     html = render_to_string("500.html")

@@ -71,8 +71,7 @@ def one_chip_per_skill(person_skills) -> list:
         kept = best.get(ps.skill_id)
         if kept is None or _CHIP_ORDER.get(ps.direction, 2) < _CHIP_ORDER.get(kept.direction, 2):
             best[ps.skill_id] = ps
-    chosen = {id(ps) for ps in best.values()}
-    return [ps for ps in person_skills if id(ps) in chosen]
+    return [ps for ps in person_skills if best[ps.skill_id] is ps]
 
 
 @register.simple_tag
